@@ -1,0 +1,47 @@
+# Attune developer commands. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+export HF_HUB_OFFLINE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test test-fast lint typecheck format eval bench clean
+
+help: ## List every target
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install Attune with its dev tools
+
+run: $(STAMP) ## Run everything on the embedded default (Postgres+pgvector, Redis, API, worker)
+	$(BIN)/attune up
+
+test: $(STAMP) ## The whole test suite (starts its own Postgres and Redis)
+	$(BIN)/pytest -q
+
+test-fast: $(STAMP) ## Unit tests only
+	$(BIN)/pytest -q tests/unit
+
+lint: $(STAMP) ## Ruff lint + format check, mypy --strict
+	$(BIN)/ruff check service workers tests
+	$(BIN)/ruff format --check service workers tests
+	$(BIN)/mypy service workers
+
+format: $(STAMP) ## Apply ruff formatting and safe fixes
+	$(BIN)/ruff check --fix service workers tests
+	$(BIN)/ruff format service workers tests
+
+eval: $(STAMP) ## Evaluation reports (see evals/README.md)
+	$(BIN)/attune --help >/dev/null && echo "evals arrive with the classifier and retrieval work"
+
+bench: $(STAMP) ## Benchmarks (see bench/README.md)
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+clean: ## Remove caches (keeps .attune data)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache

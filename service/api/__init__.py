@@ -1,0 +1,1 @@
+"""The HTTP surface: the Litestar app, authentication and problem responses."""

@@ -1,0 +1,89 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import structlog
+from litestar import Litestar, Response, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from redis import Redis
+
+from service import __version__
+from service.api.auth import provide_bearer_token
+from service.api.problems import EXCEPTION_HANDLERS, problem
+from service.checkins.controllers import CheckInController
+from service.couples.controllers import CoupleController
+from service.lib.db import Database
+
+log = structlog.get_logger(__name__)
+MAX_BODY_BYTES = 64 * 1024  # a check-in is a few sentences; refuse megabytes early
+
+
+@get("/v1/healthz", tags=["operations"])
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok", "version": __version__}
+
+
+@get("/v1/readyz", tags=["operations"], sync_to_thread=True)
+def readyz(db: Database, redis: Redis) -> Response[dict[str, Any]]:
+    """Readiness: Postgres and Redis both answer."""
+    checks: dict[str, str] = {}
+    try:
+        db.ping()
+        checks["database"] = "ok"
+    except Exception as exc:  # report, don't crash: this endpoint exists to say what is down
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        redis.ping()
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"error: {type(exc).__name__}"
+    if all(v == "ok" for v in checks.values()):
+        return Response({"status": "ready", "checks": checks})
+    return problem(503, "Not ready", "a backing service is unavailable", checks=checks)
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Bind a request id to every log line of the request and echo it in ``X-Request-ID``."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode()[:64]
+        request_id = incoming if incoming.isprintable() and incoming else uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            await app(scope, receive, send_with_id)
+
+    return middleware
+
+
+def create_app(db: Database, redis: Redis) -> Litestar:
+    return Litestar(
+        route_handlers=[healthz, readyz, CheckInController, CoupleController],
+        dependencies={
+            "db": Provide(lambda: db, sync_to_thread=False),
+            "redis": Provide(lambda: redis, sync_to_thread=False),
+            "token": Provide(provide_bearer_token, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_id_middleware],
+        openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
+        request_max_body_size=MAX_BODY_BYTES,
+        state=State({"db": db, "redis": redis}),
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""Check-ins: intake, the caller-scoped views, the outbox, and the pipeline stages."""

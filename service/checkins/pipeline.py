@@ -1,0 +1,142 @@
+"""The pipeline stages a check-in goes through: classify, then advise (retrieve + compose).
+
+Each stage is idempotent: it locks the check-in row, does nothing if its output already exists,
+and writes its output and the new status in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.classify.classifier import ClassificationResult, classify, fail_closed
+from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
+from service.coaching.composer import TipInput, compose
+from service.coaching.resources import resources_for
+from service.knowledge.embedder import Embedder
+from service.persistence.models import CheckIn, Classification, Tip
+from service.retrieval.search import Query, search
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    checkin_id: uuid.UUID
+    status: str
+    risk_level: RiskLevel
+    skipped: bool = False
+
+
+def _lock(session: Session, checkin_id: uuid.UUID) -> CheckIn | None:
+    return session.scalar(select(CheckIn).where(CheckIn.id == checkin_id).with_for_update())
+
+
+def classify_stage(session: Session, checkin_id: uuid.UUID) -> StageOutcome | None:
+    """Classify the check-in once; fail closed (treated as at risk) if the classifier breaks."""
+    checkin = _lock(session, checkin_id)
+    if checkin is None:
+        log.warning("check-in vanished before classification", checkin_id=str(checkin_id))
+        return None
+    existing = session.get(Classification, checkin_id)
+    if existing is not None:
+        return StageOutcome(checkin_id, checkin.status, RiskLevel(existing.risk_level), True)
+    try:
+        result = classify(
+            checkin.text, mood=checkin.mood, connection=checkin.connection, locale=checkin.locale
+        )
+    except Exception as exc:  # any classifier failure must not read as "fine"
+        log.exception("classifier failed; failing closed", checkin_id=str(checkin_id))
+        result = fail_closed(type(exc).__name__)
+    session.add(_classification_row(checkin_id, result))
+    checkin.status = "classified"
+    session.flush()
+    return StageOutcome(checkin_id, checkin.status, result.risk_level)
+
+
+def _classification_row(checkin_id: uuid.UUID, result: ClassificationResult) -> Classification:
+    return Classification(
+        checkin_id=checkin_id,
+        risk_level=str(result.risk_level),
+        risk_categories=result.risk_categories,
+        patterns=result.patterns,
+        burnout_signals=result.burnout_signals,
+        evidence={"spans": result.evidence, "notes": result.notes, "third_party": result.third_party},
+        language=result.language,
+        backend=result.backend,
+        model_version=result.model_version,
+    )
+
+
+def advise_stage(
+    session: Session,
+    checkin_id: uuid.UUID,
+    *,
+    embedder: Embedder,
+    knowledge_dir: Path,
+    k: int = 3,
+) -> StageOutcome | None:
+    """Retrieve fitting cards and compose the tip (or safety response) once."""
+    checkin = _lock(session, checkin_id)
+    if checkin is None:
+        return None
+    c = session.get(Classification, checkin_id)
+    if c is None:
+        raise RuntimeError(f"check-in {checkin_id} has no classification yet")
+    risk = RiskLevel(c.risk_level)
+    if session.get(Tip, checkin_id) is not None:
+        return StageOutcome(checkin_id, checkin.status, risk, True)
+    categories = list(c.risk_categories)
+    blocked = list(categories)
+    if risk.at_least(RiskLevel.ELEVATED):
+        # Without a named category we cannot rule out danger at home: no joint exercises.
+        blocked = sorted({*categories, *(str(x) for x in SAFETY_CONTRAINDICATED)})
+    cards = []
+    if risk != RiskLevel.URGENT:  # urgent: the safety response only, nothing else generated
+        cards = search(
+            session,
+            embedder,
+            Query(
+                text=checkin.text,
+                risk_categories=blocked,
+                patterns=c.patterns,
+                burnout_signals=c.burnout_signals,
+                k=k,
+            ),
+        )
+    composed = compose(
+        TipInput(
+            checkin_id=str(checkin_id),
+            mood=checkin.mood,
+            connection=checkin.connection,
+            risk_level=risk,
+            risk_categories=categories,
+            patterns=c.patterns,
+            burnout_signals=c.burnout_signals,
+            cards=cards,
+            resources=resources_for(knowledge_dir / "resources", checkin.locale),
+            third_party=bool(c.evidence.get("third_party")),
+        )
+    )
+    retrieved = {card.id for card in cards}
+    if not set(composed.citations) <= retrieved:  # grounding: cite only what was retrieved
+        raise RuntimeError("composer cited a card it did not retrieve")
+    session.add(
+        Tip(
+            checkin_id=checkin_id,
+            kind=composed.kind,
+            title=composed.title,
+            body=composed.body,
+            citations=composed.citations,
+            backend=composed.backend,
+            prompt_version=composed.prompt_version,
+        )
+    )
+    checkin.status = "tip_ready"
+    session.flush()
+    return StageOutcome(checkin_id, checkin.status, risk)

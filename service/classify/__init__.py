@@ -1,0 +1,1 @@
+"""Reading a check-in: safety risk, relationship patterns and burnout signals."""

@@ -1,0 +1,156 @@
+"""`attune`: run the service, its workers, migrations, knowledge ingestion and admin tasks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from service.lib.logging import configure_logging
+from service.settings import Settings, use_settings
+
+
+def _settings(data_dir: Path | None = None, **overrides: object) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    try:
+        settings = Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid configuration: {exc}") from None
+    use_settings(settings)
+    configure_logging(settings.log_level, json=settings.log_json)
+    return settings
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where embedded Postgres/Redis keep data [default: ./.attune or $DATA_DIR].",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="attune")
+def cli() -> None:
+    """Attune: check-ins in, grounded coaching tips out, people at risk kept safe."""
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port to listen on [default: 8000].")
+@data_dir_option
+def up(host: str | None, port: int | None, data_dir: Path | None) -> None:
+    """Everything on one machine: embedded servers if needed, migrations, knowledge, API,
+    a worker and the scheduler. Ctrl-C stops all of it."""
+    from service.cli.up import run_up
+
+    settings = _settings(data_dir, host=host, port=port)
+    sys.exit(run_up(settings))
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on.")
+@click.option("--port", type=int, default=None, help="Port to listen on.")
+def serve(host: str | None, port: int | None) -> None:
+    """Only the API (split deployments; needs DATABASE_URL and REDIS_URL)."""
+    from service.cli.up import serve_api
+
+    settings = _settings(host=host, port=port)
+    _require_urls(settings)
+    serve_api(settings)
+
+
+@cli.command()
+@click.option("--burst", is_flag=True, help="Drain the queues, then exit.")
+@click.option("--name", default=None, help="Worker name shown in queue health.")
+def worker(burst: bool, name: str | None) -> None:
+    """One RQ worker (needs DATABASE_URL and REDIS_URL)."""
+    from service.cli.up import run_worker
+
+    settings = _settings()
+    _require_urls(settings)
+    run_worker(settings, burst=burst, name=name)
+
+
+@cli.command()
+def scheduler() -> None:
+    """The outbox relay and the stuck-work sweeper (needs DATABASE_URL and REDIS_URL)."""
+    from service.cli.up import run_scheduler_process
+
+    settings = _settings()
+    _require_urls(settings)
+    run_scheduler_process(settings)
+
+
+@cli.command()
+@data_dir_option
+def migrate(data_dir: Path | None) -> None:
+    """Apply database migrations."""
+    from service.cli.runtime import database
+
+    settings = _settings(data_dir)
+    with database(settings):
+        click.echo("database is at the latest migration")
+
+
+@cli.group()
+def kb() -> None:
+    """The strategy knowledge base."""
+
+
+@kb.command("ingest")
+@data_dir_option
+def kb_ingest(data_dir: Path | None) -> None:
+    """Validate, embed and store the cards in knowledge/ (unchanged cards are skipped)."""
+    from service.cli.knowledge import ingest_command
+
+    ingest_command(_settings(data_dir))
+
+
+@cli.group()
+def users() -> None:
+    """Accounts and their bearer tokens."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option(
+    "--role", type=click.Choice(["partner", "coach", "admin", "integration"]), default="partner"
+)
+@click.option("--locale", default="en-US", show_default=True, help="Decides crisis resources.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the token (for scripts).")
+@data_dir_option
+def users_create(name: str, role: str, locale: str, quiet: bool, data_dir: Path | None) -> None:
+    """Create a user and print their bearer token (shown once)."""
+    from service.accounts.service import Accounts
+    from service.cli.runtime import database
+    from service.errors import DomainError
+
+    settings = _settings(data_dir)
+    with database(settings) as handle, handle.db.unit_of_work() as session:
+        try:
+            created = Accounts(session).create(name, role=role, locale=locale)
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from None
+        user_id = created.user.id
+    if quiet:
+        click.echo(created.token)
+    else:
+        click.echo(f"created {role} {name!r} (id {user_id})")
+        click.echo(f"token: {created.token}")
+        click.echo("keep it safe: it is shown only once")
+
+
+def _require_urls(settings: Settings) -> None:
+    if settings.database_url is None or settings.redis_url is None:
+        raise click.ClickException(
+            "set DATABASE_URL and REDIS_URL, or use `attune up` for the embedded default"
+        )
+
+
+if __name__ == "__main__":
+    cli()

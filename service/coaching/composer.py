@@ -1,0 +1,202 @@
+"""The offline composer: a deterministic, grounded tip from retrieved cards (``backend: offline``).
+
+It selects and arranges the cards' own steps and wording; it never invents advice the cards do
+not hold, and never presents itself as an AI model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
+from service.coaching.resources import LocaleResources
+from service.retrieval.search import RetrievedCard
+
+BACKEND = "offline"
+PROMPT_VERSION = "offline-composer-1"
+
+# Plain-language names for what the classifier saw; never a diagnosis of anyone.
+_PATTERN_PHRASES = {
+    "criticism": "complaints turning into 'you always / you never'",
+    "contempt": "sarcasm or eye-rolling creeping in",
+    "defensiveness": "conversations turning into defending yourselves",
+    "stonewalling": "one of you shutting down or walking away",
+    "technoference": "screens crowding into your time together",
+    "turning_away": "small reaches for attention going unanswered",
+    "emotional_distance": "feeling more like roommates than partners",
+    "conflict_escalation": "arguments that escalate without repair",
+    "conflict_avoidance": "hard topics left unsaid",
+    "intimacy_decline": "affection and touch fading",
+    "secrecy": "things being kept out of view",
+    "codependency": "carrying your partner's moods as your own",
+    "appreciation": "the appreciation you noticed",
+    "repair": "the way you found your way back",
+    "shared_ritual": "a ritual you're keeping alive",
+    "vulnerability": "the openness you showed",
+    "responsiveness": "the way you turned toward each other",
+}
+_BURNOUT_PHRASES = {
+    "irritability_or_numbness": "running on empty or on a short fuse",
+    "resentment_at_requests": "small requests feeling like too much",
+    "withdrawal_from_shared_activities": "pulling back from things you used to do together",
+    "sleep_disruption": "sleep getting broken",
+    "loss_of_humor": "the laughter going quiet",
+    "escape_fantasies": "daydreams of getting away",
+    "touched_out": "feeling touched-out and overwhelmed",
+}
+_OPENERS = (
+    "From what you shared, {seen} seems to be part of today.",
+    "It sounds like {seen} is in the mix right now.",
+    "Reading your check-in, {seen} stands out.",
+)
+_NEUTRAL_OPENERS = (
+    "Thanks for checking in. Small, steady habits keep a connection strong.",
+    "Thanks for taking a moment to check in; here is one small thing to build on.",
+    "Checking in is itself a good habit. Here is one idea that fits today.",
+)
+_LOW_SCORE = "You rated {what} low today, so keep this small and gentle."
+_QUESTIONS = (
+    "What is one small thing I could do this week that would help you feel closer?",
+    "When did you last feel really close to me, and what were we doing?",
+    "How can I make it easier for you to tell me what you need?",
+)
+
+
+@dataclass(frozen=True)
+class ComposedTip:
+    kind: str  # "coaching" | "safety"
+    title: str
+    body: dict[str, Any]
+    citations: list[str]
+    backend: str = BACKEND
+    prompt_version: str = PROMPT_VERSION
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TipInput:
+    checkin_id: str
+    mood: int | None
+    connection: int | None
+    risk_level: RiskLevel
+    risk_categories: list[str]
+    patterns: list[str]
+    burnout_signals: list[str]
+    cards: list[RetrievedCard]
+    resources: LocaleResources
+    third_party: bool = False
+
+
+def _pick(options: tuple[str, ...], seed: str, salt: str) -> str:
+    digest = hashlib.sha256(f"{seed}:{salt}".encode()).digest()
+    return options[digest[0] % len(options)]
+
+
+def compose(tip: TipInput) -> ComposedTip:
+    """The partner-facing response for one check-in."""
+    categories = set(tip.risk_categories)
+    if tip.risk_level == RiskLevel.URGENT:
+        return _urgent(tip)
+    if tip.risk_level == RiskLevel.ELEVATED:
+        return _elevated(tip, categories)
+    return _coaching(tip)
+
+
+def _urgent(tip: TipInput) -> ComposedTip:
+    res = tip.resources
+    lines = []
+    if res.emergency_number:
+        lines.append(f"If you are in danger right now, call {res.emergency_number}.")
+    crisis = res.domestic_violence if _danger_from_others(tip) else res.crisis
+    secondary = res.crisis if _danger_from_others(tip) else res.domestic_violence
+    body = {
+        "message": "Your safety matters most right now. Please reach out for help immediately.",
+        "emergency": lines,
+        "resources": [r.as_dict() for r in (*crisis, *secondary)],
+        "locale_resources": res.code,
+        "coach_alerted": True,
+    }
+    return ComposedTip("safety", "Please get help now", body, [])
+
+
+def _danger_from_others(tip: TipInput) -> bool:
+    return bool(
+        set(tip.risk_categories) & {"partner_violence", "coercive_control", "child_safety"}
+    )
+
+
+def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
+    res = tip.resources
+    safe_cards = [c for c in tip.cards if not set(c.contraindications) & categories]
+    if categories & {str(c) for c in SAFETY_CONTRAINDICATED} or "child_safety" in categories:
+        resources = [*res.domestic_violence, *res.crisis]
+        title = "Your safety comes first"
+        message = (
+            "What you describe sounds frightening, and it is not your fault. You deserve to be "
+            "safe. People at the services below are trained for exactly this and can help you "
+            "think through options at your own pace."
+        )
+    else:
+        resources = [*res.crisis, *res.domestic_violence]
+        title = "You don't have to carry this alone"
+        message = (
+            "It sounds like things feel very heavy right now. Talking to someone today can help; "
+            "the people at the services below are there to listen, any time."
+        )
+    steps = [s for card in safe_cards[:2] for s in card.steps[:2]][:3]
+    body = {
+        "message": message,
+        "emergency": [f"In an emergency call {res.emergency_number}."] if res.emergency_number else [],
+        "resources": [r.as_dict() for r in resources],
+        "steps": steps,
+        "locale_resources": res.code,
+        "coach_alerted": True,
+    }
+    return ComposedTip("safety", title, body, [c.id for c in safe_cards[:2]])
+
+
+def _coaching(tip: TipInput) -> ComposedTip:
+    if not tip.cards:
+        body = {
+            "why": "We could not find a strategy that fits this check-in well, so here is a simple one.",
+            "steps": ["Tonight, ask your partner about the best moment of their day and just listen."],
+            "tonight": "Ask about the best moment of their day, and just listen.",
+        }
+        return ComposedTip("coaching", "One small moment of connection", body, [], notes=["no cards"])
+    main, *others = tip.cards
+    seen = [_PATTERN_PHRASES[p] for p in tip.patterns if p in _PATTERN_PHRASES]
+    seen += [_BURNOUT_PHRASES[b] for b in tip.burnout_signals if b in _BURNOUT_PHRASES]
+    if seen:
+        why = _pick(_OPENERS, tip.checkin_id, "open").format(seen=_join(seen[:2]))
+    else:
+        why = _pick(_NEUTRAL_OPENERS, tip.checkin_id, "open")
+    why += f" {main.summary}"
+    low = [name for name, v in (("your mood", tip.mood), ("your connection", tip.connection)) if v and v <= 2]
+    if low:
+        why += " " + _LOW_SCORE.format(what=" and ".join(low))
+    steps = list(main.steps[:3])
+    citations = [main.id]
+    if len(steps) < 3 and others:
+        steps.append(others[0].steps[0])
+        citations.append(others[0].id)
+    body: dict[str, Any] = {
+        "why": why,
+        "steps": steps[:4],
+        "tonight": steps[0],
+        "question": _pick(_QUESTIONS, tip.checkin_id, "question"),
+    }
+    if main.evidence:
+        ev = main.evidence[0]
+        body["evidence"] = f"{ev.get('claim', '')} ({ev.get('source', '')})"
+    if tip.risk_level == RiskLevel.CONCERN:
+        body["check_in_question"] = "How are you holding up, really? Would it help to talk to someone?"
+        body["resources"] = [r.as_dict() for r in tip.resources.crisis]
+        if tip.third_party:
+            body["resources"] += [r.as_dict() for r in tip.resources.domestic_violence]
+    return ComposedTip("coaching", main.title, body, citations)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{items[0]} and {items[1]}"

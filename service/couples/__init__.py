@@ -1,0 +1,1 @@
+"""Couples: two partners linked by an invite code."""

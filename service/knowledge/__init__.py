@@ -1,0 +1,1 @@
+"""The strategy knowledge base: cards on disk, their schema, embedding and ingestion."""

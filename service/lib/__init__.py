@@ -1,0 +1,1 @@
+"""Shared infrastructure: database, Redis, embedded servers, security, logging."""

@@ -1,0 +1,240 @@
+"""SQLAlchemy models: the system of record. Migrations in ``migrations/`` mirror these."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from service.lib.crypto import current_cipher
+
+EMBEDDING_DIM = 384
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class EncryptedText(TypeDecorator[str]):
+    """Text stored as a Fernet token; plaintext exists only in memory."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> bytes | None:
+        return None if value is None else current_cipher().encrypt(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Any) -> str | None:
+        return None if value is None else current_cipher().decrypt(bytes(value))
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012
+        dict[str, Any]: JSONB,
+        list[str]: ARRAY(Text),
+    }
+
+
+class Couple(Base):
+    __tablename__ = "couples"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    invite_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    stage: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    partners: Mapped[list[User]] = relationship(back_populates="couple")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('partner', 'coach', 'admin', 'integration')", name="role_known"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16), default="partner")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    locale: Mapped[str] = mapped_column(String(16), default="en-US")
+    # At most one couple per user, by construction.
+    couple_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    couple: Mapped[Couple | None] = relationship(back_populates="partners")
+
+
+class CheckIn(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        CheckConstraint("mood BETWEEN 1 AND 5", name="mood_range"),
+        CheckConstraint("connection BETWEEN 1 AND 5", name="connection_range"),
+        CheckConstraint(
+            "status IN ('received', 'classified', 'tip_ready', 'failed')", name="status_known"
+        ),
+        Index("ix_checkins_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    couple_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(EncryptedText)
+    mood: Mapped[int | None] = mapped_column(SmallInteger)
+    connection: Mapped[int | None] = mapped_column(SmallInteger)
+    locale: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    shared_with_partner: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    classification: Mapped[Classification | None] = relationship(
+        back_populates="checkin", uselist=False
+    )
+    tip: Mapped[Tip | None] = relationship(back_populates="checkin", uselist=False)
+
+
+class Classification(Base):
+    __tablename__ = "classifications"
+
+    checkin_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
+    )
+    risk_level: Mapped[str] = mapped_column(String(16))
+    risk_categories: Mapped[list[str]] = mapped_column(default=list)
+    patterns: Mapped[list[str]] = mapped_column(default=list)
+    burnout_signals: Mapped[list[str]] = mapped_column(default=list)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    language: Mapped[str] = mapped_column(String(8), default="und")
+    backend: Mapped[str] = mapped_column(String(32))
+    model_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    checkin: Mapped[CheckIn] = relationship(back_populates="classification")
+
+
+class Tip(Base):
+    __tablename__ = "tips"
+
+    checkin_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # coaching | safety
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[dict[str, Any]] = mapped_column()
+    citations: Mapped[list[str]] = mapped_column(default=list)
+    backend: Mapped[str] = mapped_column(String(32))
+    prompt_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    checkin: Mapped[CheckIn] = relationship(back_populates="tip")
+
+
+class KnowledgeCard(Base):
+    __tablename__ = "knowledge_cards"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(24), default="strategy")
+    patterns: Mapped[list[str]] = mapped_column(default=list)
+    burnout_signals: Mapped[list[str]] = mapped_column(default=list)
+    stages: Mapped[list[str]] = mapped_column(default=list)
+    contraindications: Mapped[list[str]] = mapped_column(default=list)
+    steps: Mapped[dict[str, Any]] = mapped_column()  # {"items": [...]}
+    evidence: Mapped[dict[str, Any]] = mapped_column()  # {"items": [{claim, source}]}
+    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    embedding_model: Mapped[str] = mapped_column(String(80))
+    source_path: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    chunks: Mapped[list[KnowledgeChunk]] = relationship(
+        back_populates="card", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class KnowledgeChunk(Base):
+    __tablename__ = "knowledge_chunks"
+    __table_args__ = (
+        Index(
+            "ix_knowledge_chunks_embedding_hnsw",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_with={"m": 16, "ef_construction": 64},
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
+        Index("ix_knowledge_chunks_tsv", "tsv", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    card_id: Mapped[str] = mapped_column(
+        ForeignKey("knowledge_cards.id", ondelete="CASCADE"), index=True
+    )
+    ordinal: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    heading: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text)
+    embedding: Mapped[Any] = mapped_column(Vector(EMBEDDING_DIM))
+    # Title weighs most, then summary, then body (setweight A/B/C).
+    tsv: Mapped[Any] = mapped_column(
+        TSVECTOR,
+        Computed(
+            "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+            "setweight(to_tsvector('english', coalesce(summary, '')), 'B') || "
+            "setweight(to_tsvector('english', coalesce(heading, '') || ' ' || content), 'C')",
+            persisted=True,
+        ),
+    )
+
+    card: Mapped[KnowledgeCard] = relationship(back_populates="chunks")
+
+
+class OutboxEvent(Base):
+    """Work to hand to the queue, written in the same transaction as the change it follows."""
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        Index(
+            "ix_outbox_pending",
+            "created_at",
+            postgresql_where=text("dispatched_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

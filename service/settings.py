@@ -1,0 +1,112 @@
+"""All configuration, read from the environment in one place (nothing else reads os.environ)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
+
+
+class Settings(BaseSettings):
+    """Attune settings; every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    """`production` refuses placeholder secrets and requires explicit DATABASE_URL/REDIS_URL."""
+
+    data_dir: Path = Path(".attune")
+    """Where the embedded Postgres and Redis keep their data (and the generated dev key)."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL (``postgresql+psycopg://...``). Unset: an embedded server is started."""
+
+    redis_url: str | None = None
+    """Redis URL (``redis://`` or ``unix://``). Unset: an embedded redis-server is started."""
+
+    encryption_key: SecretStr | None = None
+    """Fernet key for check-in text at rest. Unset in development: generated into data_dir."""
+
+    host: str = "127.0.0.1"
+    """Address the API listens on."""
+
+    port: int = 8000
+    """Port the API listens on."""
+
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    """Minimum level of the structured logs."""
+
+    log_json: bool = False
+    """Emit JSON log lines (for log shippers) instead of console-friendly lines."""
+
+    embedding_model: str = "local:all-MiniLM-L6-v2"
+    """``local:all-MiniLM-L6-v2`` (bundled, offline) or ``openai:<model>`` via LLM_BASE_URL."""
+
+    embedding_dim: int = 384
+    """Vector width of the knowledge chunks; must match the embedding model."""
+
+    knowledge_dir: Path = Field(default_factory=lambda: _repo_root() / "knowledge")
+    """Strategy cards (``strategies/``) and crisis resources (``resources/``)."""
+
+    llm_base_url: str | None = None
+    """OpenAI-compatible endpoint. Unset: tips come from the offline composer."""
+
+    llm_model: str = "gpt-4o-mini"
+    """Model name sent to the OpenAI-compatible endpoint."""
+
+    llm_api_key: SecretStr | None = None
+    """API key for the OpenAI-compatible endpoint."""
+
+    relay_interval_seconds: float = 0.25
+    """How often the outbox relay looks for check-ins to enqueue."""
+
+    job_timeout_seconds: int = 120
+    """RQ job timeout for one pipeline stage."""
+
+    stuck_after_seconds: int = 300
+    """A check-in not finished this long after its last enqueue is re-enqueued by the sweeper."""
+
+    retrieval_k: int = 3
+    """How many strategy cards a tip may draw on."""
+
+    @model_validator(mode="after")
+    def _refuse_weak_production_config(self) -> Settings:
+        if self.environment != "production":
+            return self
+        if self.database_url is None or self.redis_url is None:
+            raise ValueError("production requires DATABASE_URL and REDIS_URL (no embedded servers)")
+        key = self.encryption_key.get_secret_value() if self.encryption_key else ""
+        if key.strip().lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError("production requires a real ENCRYPTION_KEY (a Fernet key)")
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        """True when at least one backing service must be started by Attune itself."""
+        return self.database_url is None or self.redis_url is None
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return _override[0] if _override else Settings()
+
+
+def use_settings(settings: Settings) -> Settings:
+    """Make ``settings`` the process-wide settings (the CLI does this after parsing flags)."""
+    get_settings.cache_clear()
+    _override.clear()
+    _override.append(settings)
+    return settings
+
+
+_override: list[Settings] = []

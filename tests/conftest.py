@@ -1,0 +1,42 @@
+"""Shared fixtures: real embedded Postgres+pgvector and Redis, started once per test session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE = REPO / "knowledge"
+
+
+@pytest.fixture(scope="session")
+def backing_services() -> Iterator[tuple[str, str]]:
+    """(database_url, redis_url) of servers started for this test session and stopped after."""
+    from service.lib.embedded import EmbeddedServices
+    from service.persistence import migrate
+
+    with tempfile.TemporaryDirectory(prefix="attune-test-") as tmp:
+        services = EmbeddedServices(Path(tmp))
+        db_url, redis_url = services.start(database_url=None, redis_url=None)
+        try:
+            migrate.upgrade(db_url)
+            yield db_url, redis_url
+        finally:
+            services.stop()
+
+
+@pytest.fixture(scope="session")
+def cipher_key() -> str:
+    from cryptography.fernet import Fernet
+
+    from service.lib.crypto import configure_cipher
+
+    key = Fernet.generate_key().decode()
+    configure_cipher(key)
+    return key

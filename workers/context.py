@@ -1,0 +1,60 @@
+"""What jobs need (database, Redis, embedder, settings), built once per worker process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+
+from service.knowledge.embedder import Embedder, get_embedder
+from service.lib.crypto import configure_cipher, dev_key
+from service.lib.db import Database
+from service.lib.queue import connect_redis
+from service.settings import Settings, get_settings
+
+
+@dataclass
+class JobContext:
+    settings: Settings
+    db: Database
+    redis: Redis
+    _embedder: Embedder | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = get_embedder(
+                s.embedding_model,
+                base_url=s.llm_base_url,
+                api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else None,
+                dim=s.embedding_dim,
+            )
+        return self._embedder
+
+
+_context: list[JobContext] = []
+
+
+def install(context: JobContext) -> JobContext:
+    """Set the context jobs in this process use (worker start-up and tests call this)."""
+    _context[:] = [context]
+    return context
+
+
+def current() -> JobContext:
+    if not _context:
+        install(from_settings(get_settings()))
+    return _context[0]
+
+
+def from_settings(settings: Settings) -> JobContext:
+    if settings.database_url is None or settings.redis_url is None:
+        raise RuntimeError("workers need DATABASE_URL and REDIS_URL (attune up sets them)")
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
+    configure_cipher(key or dev_key(settings.data_dir))
+    return JobContext(
+        settings=settings,
+        db=Database.connect(settings.database_url),
+        redis=connect_redis(settings.redis_url),
+    )

@@ -1,0 +1,64 @@
+"""Start-up of the RQ worker and of the scheduler (outbox relay + sweeper)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import structlog
+from rq import SimpleWorker
+
+from service.checkins.outbox import relay_pending, sweep_stuck
+from service.lib.queue import QUEUE_NAMES, enqueue_classify, queues
+from service.persistence.models import OutboxEvent
+from workers.context import JobContext
+
+log = structlog.get_logger(__name__)
+
+
+def relay_once(ctx: JobContext) -> int:
+    """Enqueue every pending outbox event; returns how many were handed over."""
+
+    def dispatch(event: OutboxEvent) -> None:
+        enqueue_classify(ctx.redis, event.aggregate_id, timeout=ctx.settings.job_timeout_seconds)
+
+    with ctx.db.unit_of_work() as session:
+        return relay_pending(session, dispatch)
+
+
+def sweep_once(ctx: JobContext) -> int:
+    with ctx.db.unit_of_work() as session:
+        return sweep_stuck(session, older_than=timedelta(seconds=ctx.settings.stuck_after_seconds))
+
+
+def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
+    """Relay often, sweep now and then, until ``stop`` is set."""
+    sweep_every = max(1, int(30 / ctx.settings.relay_interval_seconds))
+    rounds = 0
+    log.info("scheduler started")
+    while not stop.is_set():
+        try:
+            sent = relay_once(ctx)
+            if sent:
+                log.info("relayed outbox events", count=sent)
+            rounds += 1
+            if rounds % sweep_every == 0 and (swept := sweep_once(ctx)):
+                log.warning("re-enqueued stuck check-ins", count=swept)
+        except Exception:
+            # Database or Redis blip: keep the loop alive; pending events stay in the outbox.
+            log.exception("relay round failed; will retry")
+            stop.wait(2.0)
+        stop.wait(ctx.settings.relay_interval_seconds)
+    log.info("scheduler stopped")
+
+
+def make_worker(ctx: JobContext, name: str | None = None) -> SimpleWorker:
+    # SimpleWorker runs jobs in this process: the embedding model stays loaded between jobs
+    # (a forking worker would re-import torch per job).
+    qs = queues(ctx.redis)
+    return SimpleWorker([qs[n] for n in QUEUE_NAMES], connection=ctx.redis, name=name)
+
+
+def warm_up(ctx: JobContext) -> None:
+    """Load the embedding model before taking jobs, so the first check-in is not slow."""
+    ctx.embedder.embed(["warm up"])
