@@ -8,7 +8,8 @@ from typing import Any
 import structlog
 from litestar import Litestar, Response, get
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.plugins.pydantic import PydanticPlugin
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from redis import Redis
@@ -31,7 +32,7 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/v1/readyz", tags=["operations"], sync_to_thread=True)
-def readyz(db: Database, redis: Redis) -> Response[dict[str, Any]]:
+def readyz(db: NamedDependency[Database], redis: NamedDependency[Redis]) -> Response[dict[str, Any]]:
     """Readiness: Postgres and Redis both answer."""
     checks: dict[str, str] = {}
     try:
@@ -85,5 +86,8 @@ def create_app(db: Database, redis: Redis) -> Litestar:
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
         request_max_body_size=MAX_BODY_BYTES,
         state=State({"db": db, "redis": redis}),
+        # Strict: "3" is not a mood and true is not a number; say so instead of coercing.
+        plugins=[PydanticPlugin(validate_strict=True)],
+        logging_config=None,  # structlog owns logging (service/lib/logging.py)
         debug=False,
     )

@@ -6,7 +6,8 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from service.accounts.service import Accounts
@@ -32,7 +33,10 @@ class CheckInController(Controller):
 
     @post("/", status_code=202, sync_to_thread=True)
     def submit(
-        self, data: CheckInBody, db: Database, token: str | None
+        self,
+        data: JSONBody[CheckInBody],
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
     ) -> Response[dict[str, Any]]:
         """Accept a check-in; it is classified and answered in the background."""
         with db.unit_of_work() as session:
@@ -52,7 +56,12 @@ class CheckInController(Controller):
         return Response(body, status_code=202, headers={"Location": link})
 
     @get("/{checkin_id:uuid}", sync_to_thread=True)
-    def read(self, checkin_id: uuid.UUID, db: Database, token: str | None) -> dict[str, Any]:
+    def read(
+        self,
+        checkin_id: FromPath[uuid.UUID],
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
+    ) -> dict[str, Any]:
         """One of the caller's own check-ins, with its classification and tip when ready."""
         with db.unit_of_work() as session:
             caller = Accounts(session).authenticate(token)
@@ -61,10 +70,10 @@ class CheckInController(Controller):
     @get("/", sync_to_thread=True)
     def list_own(
         self,
-        db: Database,
-        token: str | None,
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        cursor: str | None = None,
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         """The caller's check-ins, newest first."""
         with db.unit_of_work() as session:

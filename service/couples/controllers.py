@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.accounts.service import Accounts
@@ -23,7 +25,9 @@ class CoupleController(Controller):
     tags = ["couples"]  # noqa: RUF012
 
     @post("/", status_code=201, sync_to_thread=True)
-    def create(self, db: Database, token: str | None) -> dict[str, Any]:
+    def create(
+        self, db: NamedDependency[Database], token: NamedDependency[str | None]
+    ) -> dict[str, Any]:
         """Create the caller's couple and get an invite code for the other partner."""
         with db.unit_of_work() as session:
             caller = Accounts(session).authenticate(token)
@@ -31,7 +35,12 @@ class CoupleController(Controller):
         return {"id": view.id, "invite_code": view.invite_code, "partners": view.partners}
 
     @post("/join", status_code=200, sync_to_thread=True)
-    def join(self, data: JoinBody, db: Database, token: str | None) -> dict[str, Any]:
+    def join(
+        self,
+        data: JSONBody[JoinBody],
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
+    ) -> dict[str, Any]:
         """Join the couple that owns this invite code."""
         with db.unit_of_work() as session:
             caller = Accounts(session).authenticate(token)

