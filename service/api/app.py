@@ -9,8 +9,8 @@ import structlog
 from litestar import Litestar, Response, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.plugins.pydantic import PydanticPlugin
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.pydantic import PydanticPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from redis import Redis
 
@@ -32,7 +32,9 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/v1/readyz", tags=["operations"], sync_to_thread=True)
-def readyz(db: NamedDependency[Database], redis: NamedDependency[Redis]) -> Response[dict[str, Any]]:
+def readyz(
+    db: NamedDependency[Database], redis: NamedDependency[Redis]
+) -> Response[dict[str, Any]]:
     """Readiness: Postgres and Redis both answer."""
     checks: dict[str, str] = {}
     try:

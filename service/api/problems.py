@@ -45,7 +45,9 @@ def on_http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dic
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     # The detail stays in the log; the caller learns only that it was not their fault.
     log.error("unhandled error", path=request.url.path, exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "something went wrong on our side")
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "something went wrong on our side"
+    )
 
 
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {

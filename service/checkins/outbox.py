@@ -49,7 +49,9 @@ def sweep_stuck(session: Session, *, older_than: timedelta) -> int:
     )
     for checkin_id in stuck:
         session.add(
-            OutboxEvent(topic=TOPIC_CHECKIN_RECEIVED, aggregate_id=checkin_id, payload={"sweep": True})
+            OutboxEvent(
+                topic=TOPIC_CHECKIN_RECEIVED, aggregate_id=checkin_id, payload={"sweep": True}
+            )
         )
     if stuck:
         session.execute(

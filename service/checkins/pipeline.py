@@ -66,7 +66,11 @@ def _classification_row(checkin_id: uuid.UUID, result: ClassificationResult) -> 
         risk_categories=result.risk_categories,
         patterns=result.patterns,
         burnout_signals=result.burnout_signals,
-        evidence={"spans": result.evidence, "notes": result.notes, "third_party": result.third_party},
+        evidence={
+            "spans": result.evidence,
+            "notes": result.notes,
+            "third_party": result.third_party,
+        },
         language=result.language,
         backend=result.backend,
         model_version=result.model_version,

@@ -102,7 +102,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         created, last_id = base64.urlsafe_b64decode(padded).decode().split("|")
         return datetime.fromisoformat(created), uuid.UUID(last_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInputError("cursor is not valid; use next_cursor from a previous page") from None
+        raise InvalidInputError(
+            "cursor is not valid; use next_cursor from a previous page"
+        ) from None
 
 
 def checkin_view(checkin: CheckIn, *, detail: bool = True) -> dict[str, Any]:

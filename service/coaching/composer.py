@@ -122,9 +122,7 @@ def _urgent(tip: TipInput) -> ComposedTip:
 
 
 def _danger_from_others(tip: TipInput) -> bool:
-    return bool(
-        set(tip.risk_categories) & {"partner_violence", "coercive_control", "child_safety"}
-    )
+    return bool(set(tip.risk_categories) & {"partner_violence", "coercive_control", "child_safety"})
 
 
 def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
@@ -148,7 +146,9 @@ def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
     steps = [s for card in safe_cards[:2] for s in card.steps[:2]][:3]
     body = {
         "message": message,
-        "emergency": [f"In an emergency call {res.emergency_number}."] if res.emergency_number else [],
+        "emergency": [f"In an emergency call {res.emergency_number}."]
+        if res.emergency_number
+        else [],
         "resources": [r.as_dict() for r in resources],
         "steps": steps,
         "locale_resources": res.code,
@@ -161,10 +161,14 @@ def _coaching(tip: TipInput) -> ComposedTip:
     if not tip.cards:
         body = {
             "why": "We could not find a strategy that fits this check-in well, so here is a simple one.",
-            "steps": ["Tonight, ask your partner about the best moment of their day and just listen."],
+            "steps": [
+                "Tonight, ask your partner about the best moment of their day and just listen."
+            ],
             "tonight": "Ask about the best moment of their day, and just listen.",
         }
-        return ComposedTip("coaching", "One small moment of connection", body, [], notes=["no cards"])
+        return ComposedTip(
+            "coaching", "One small moment of connection", body, [], notes=["no cards"]
+        )
     main, *others = tip.cards
     seen = [_PATTERN_PHRASES[p] for p in tip.patterns if p in _PATTERN_PHRASES]
     seen += [_BURNOUT_PHRASES[b] for b in tip.burnout_signals if b in _BURNOUT_PHRASES]
@@ -173,7 +177,11 @@ def _coaching(tip: TipInput) -> ComposedTip:
     else:
         why = _pick(_NEUTRAL_OPENERS, tip.checkin_id, "open")
     why += f" {main.summary}"
-    low = [name for name, v in (("your mood", tip.mood), ("your connection", tip.connection)) if v and v <= 2]
+    low = [
+        name
+        for name, v in (("your mood", tip.mood), ("your connection", tip.connection))
+        if v and v <= 2
+    ]
     if low:
         why += " " + _LOW_SCORE.format(what=" and ".join(low))
     steps = list(main.steps[:3])
@@ -191,7 +199,9 @@ def _coaching(tip: TipInput) -> ComposedTip:
         ev = main.evidence[0]
         body["evidence"] = f"{ev.get('claim', '')} ({ev.get('source', '')})"
     if tip.risk_level == RiskLevel.CONCERN:
-        body["check_in_question"] = "How are you holding up, really? Would it help to talk to someone?"
+        body["check_in_question"] = (
+            "How are you holding up, really? Would it help to talk to someone?"
+        )
         body["resources"] = [r.as_dict() for r in tip.resources.crisis]
         if tip.third_party:
             body["resources"] += [r.as_dict() for r in tip.resources.domestic_violence]

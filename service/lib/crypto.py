@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-TOKEN_PREFIX = "att_"
+TOKEN_PREFIX = "att_"  # noqa: S105 - a prefix, not a secret
 
 
 class CipherNotConfiguredError(RuntimeError):

@@ -90,7 +90,7 @@ class EmbeddedRedis:
         ]  # fmt: skip
         # Own process group: a Ctrl-C in the terminal reaches us, and we stop Redis last,
         # after the workers that still need it have finished.
-        self._process = subprocess.Popen(args, start_new_session=True)  # noqa: S603
+        self._process = subprocess.Popen(args, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -163,7 +163,7 @@ class EmbeddedPostgres:
             raise EmbeddedServiceError(f"embedded PostgreSQL failed to start: {exc}") from exc
         self._server = server
         exists = server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # constant, not input
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # noqa: S608 - constant
         )
         if "1 row" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")

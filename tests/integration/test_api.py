@@ -57,7 +57,10 @@ def test_couple_invite_is_single_use_and_one_couple_per_user(client: Any, databa
     a, b, c = (make_user(database, n) for n in "abc")
     code = client.post("/v1/couples", headers=auth(a)).json()["invite_code"]
     assert client.post("/v1/couples", headers=auth(a)).status_code == 409
-    assert client.post("/v1/couples/join", json={"invite_code": code}, headers=auth(b)).status_code == 200
+    assert (
+        client.post("/v1/couples/join", json={"invite_code": code}, headers=auth(b)).status_code
+        == 200
+    )
     third = client.post("/v1/couples/join", json={"invite_code": code}, headers=auth(c))
     assert third.status_code == 404  # the code is gone once the couple is complete
     unknown = client.post("/v1/couples/join", json={"invite_code": "ZZZZZ-ZZZZZ"}, headers=auth(c))

@@ -71,9 +71,9 @@ def test_checkin_and_outbox_event_are_written_together(client: Any, database: An
     checkin_id = _post(client, token, text="quiet evening, fine").json()["id"]
     with database.unit_of_work() as session:
         events = session.scalar(
-            select(func.count()).select_from(OutboxEvent).where(
-                OutboxEvent.aggregate_id == checkin_id
-            )
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(OutboxEvent.aggregate_id == checkin_id)
         )
         stored = session.get(CheckIn, checkin_id)
     assert events == 1
