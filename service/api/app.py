@@ -56,7 +56,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Bind a request id to every log line of the request and echo it in ``X-Request-ID``."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
             return
         incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode()[:64]
@@ -83,7 +83,7 @@ def create_app(db: Database, redis: Redis) -> Litestar:
             "redis": Provide(lambda: redis, sync_to_thread=False),
             "token": Provide(provide_bearer_token, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[request_id_middleware],
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
         request_max_body_size=MAX_BODY_BYTES,

@@ -159,7 +159,7 @@ def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
 
 def _coaching(tip: TipInput) -> ComposedTip:
     if not tip.cards:
-        body = {
+        fallback: dict[str, Any] = {
             "why": "We could not find a strategy that fits this check-in well, so here is a simple one.",
             "steps": [
                 "Tonight, ask your partner about the best moment of their day and just listen."
@@ -167,7 +167,7 @@ def _coaching(tip: TipInput) -> ComposedTip:
             "tonight": "Ask about the best moment of their day, and just listen.",
         }
         return ComposedTip(
-            "coaching", "One small moment of connection", body, [], notes=["no cards"]
+            "coaching", "One small moment of connection", fallback, [], notes=["no cards"]
         )
     main, *others = tip.cards
     seen = [_PATTERN_PHRASES[p] for p in tip.patterns if p in _PATTERN_PHRASES]
@@ -202,9 +202,10 @@ def _coaching(tip: TipInput) -> ComposedTip:
         body["check_in_question"] = (
             "How are you holding up, really? Would it help to talk to someone?"
         )
-        body["resources"] = [r.as_dict() for r in tip.resources.crisis]
+        offered = list(tip.resources.crisis)
         if tip.third_party:
-            body["resources"] += [r.as_dict() for r in tip.resources.domestic_violence]
+            offered += tip.resources.domestic_violence
+        body["resources"] = [r.as_dict() for r in offered]
     return ComposedTip("coaching", main.title, body, citations)
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from service.classify.taxonomy import BurnoutSignal, Pattern, RiskCategory
 
 Stage = Literal["early", "mid", "long_term"]
+_ALL_STAGES: tuple[Stage, ...] = ("early", "mid", "long_term")
 CardKind = Literal["strategy", "myth", "warning_signs", "case_study", "safety", "reflection"]
 
 
@@ -32,7 +33,7 @@ class StrategyCard(BaseModel):
     summary: str = Field(min_length=10, max_length=400)
     patterns: list[Pattern] = Field(default_factory=list)
     burnout_signals: list[BurnoutSignal] = Field(default_factory=list)
-    stages: list[Stage] = Field(default_factory=lambda: ["early", "mid", "long_term"])
+    stages: list[Stage] = Field(default_factory=lambda: list(_ALL_STAGES))
     contraindications: list[RiskCategory] = Field(default_factory=list)
     kind: CardKind = "strategy"
     steps: list[str] = Field(min_length=1, max_length=8)

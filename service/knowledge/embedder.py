@@ -67,7 +67,7 @@ class OpenAIEmbedder:
         response = self._client.embeddings.create(model=self._model, input=texts)
         vectors = np.asarray([item.embedding for item in response.data], dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 _cache: dict[str, Embedder] = {}

@@ -158,7 +158,7 @@ class EmbeddedPostgres:
         # Another Attune process (e.g. `up`) may already run this server: then it owns it.
         self.started_here = not postgres_running(self.data_dir)
         try:
-            server = pgserver.get_server(self.pgdata, cleanup_mode=None)
+            server = pgserver.postgres_server.get_server(self.pgdata, cleanup_mode=None)
         except Exception as exc:
             raise EmbeddedServiceError(f"embedded PostgreSQL failed to start: {exc}") from exc
         self._server = server

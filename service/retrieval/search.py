@@ -123,8 +123,8 @@ def search(session: Session, embedder: Embedder, query: Query) -> list[Retrieved
             "n": CANDIDATES,
         },
     ).mappings()
-    cards = [_score(row, query) for row in rows]
-    cards = [c for c in cards if c is not None and not (set(c.contraindications) & query.blocked)]
+    scored = (_score(row, query) for row in rows)
+    cards = [c for c in scored if c is not None and not (set(c.contraindications) & query.blocked)]
     cards.sort(key=lambda c: (-c.score, c.id))
     return cards[: query.k]
 

@@ -1,0 +1,228 @@
+"""Context cues, per language, that the context analyser looks for around a rule match.
+
+All patterns are written against normalised text (lower case, no accents, no apostrophes).
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.safety.rule import compile_pattern
+
+
+def _any(*parts: str) -> re.Pattern[str]:
+    return compile_pattern("|".join(f"(?:{p})" for p in parts))
+
+
+# --- negation ------------------------------------------------------------------------------
+NEGATION_TOKENS = frozenset(
+    [
+        "not",
+        "never",
+        "no",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "wasnt",
+        "wont",
+        "wouldnt",
+        "cant",
+        "cannot",
+        "couldnt",
+        "havent",
+        "hasnt",
+        "hadnt",
+        "arent",
+        "werent",
+        "shouldnt",
+        "aint",
+        "neither",
+        "nor",
+        "nicht",
+        "nie",
+        "niemals",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "nimmer",
+        "ne",
+        "pas",
+        "jamais",
+        "aucun",
+        "aucune",
+        "nai",
+        "nest",
+        "nen",
+        "navait",
+        "nunca",
+        "jamas",
+        "ni",
+        "tampoco",
+    ]
+)
+# German and French often put the negation after the verb: "er schlägt mich nicht".
+TRAILING_NEGATION_TOKENS = frozenset({"nicht", "nie", "niemals", "pas", "jamais"})
+# Phrases that contain a negation word but do not negate what follows.
+NEGATION_NEUTRALISERS = _any(
+    r"\b(?:i\s+)?(?:dont|do\s+not|didnt)\s+know\b",
+    r"\bnot\s+(?:sure|only|just|even\s+sure)\b",
+    r"\bno\s+idea\b",
+    r"\bdidnt\s+just\b",
+    r"\b(?:cant|cannot|couldnt|can\s+not)\s+(?:stop|help|get\s+(?:rid|over))\b",
+    r"\bnever\s+(?:been|felt)\s+(?:so|this|that|more)\b",
+    r"\bweiss\s+(?:ich\s+)?nicht\b|\bnicht\s+(?:sicher|nur)\b|\bkeine\s+ahnung\b",
+    r"\b(?:ne\s+)?sais\s+pas\b|\bpas\s+sure?\b|\bpas\s+seulement\b",
+    r"\bno\s+se\b|\bno\s+estoy\s+segur[oa]\b|\bni\s+idea\b|\bno\s+solo\b",
+)
+
+# Where a negation's reach ends: sentence ends, commas, and contrastive conjunctions.
+CLAUSE_BOUNDARY = compile_pattern(
+    r"[.!?;:\n]|,(?!\s*(?:ever|never|jamais|nunca|nie)\b)"
+    r"|\b(?:but|though|although|however|yet|because|aber|sondern|weil|mais|parce|pero|sino)\b"
+)
+SENTENCE_END = re.compile(r"[.!?\n]+")
+
+# --- hypotheticals and questions about people in general ----------------------------------
+HYPOTHETICAL = _any(
+    r"\bwhat\s+if\s+(?:someone|somebody|a\s+person|anyone|people|a\s+(?:friend|woman|man|partner|guy|girl))\b",
+    r"\bhypothetical(?:ly)?\b|\bsuppos(?:e|ing)\b|\bimagine\b|\blets\s+say\b",
+    r"\bif\s+(?:someone|somebody|anyone|a\s+person|people|your\s+partner|a\s+partner|a\s+friend)\b",
+    r"\bhow\s+(?:do|would|can|could)\s+(?:you|i|one|people|someone)\s+(?:know|tell|help|spot|recogni[sz]e)\b",
+    r"\bsigns?\s+(?:of|that)\b|\bis\s+it\s+(?:normal|abuse|ok|okay)\s+(?:if|when|for)\b",
+    r"\bwas\s+(?:ware|waere|ist),?\s+wenn\s+jemand\b|\bangenommen\b|\bhypothetisch\b",
+    r"\bstell\s+dir\s+vor\b|\b(?:wenn|falls)\s+jemand\b",
+    r"\bet\s+si\s+quelquun\b|\bhypothetiquement\b|\bimaginons\b|\bsupposons\b|\bsi\s+quelquun\b",
+    r"\by\s+si\s+alguien\b|\bque\s+pasaria\s+si\b|\bhipoteticamente\b|\bsupongamos\b",
+    r"\bimagina(?:te)?\s+que\b|\bsi\s+alguien\b",
+)
+
+# --- fiction and media ---------------------------------------------------------------------
+_MEDIA = (
+    r"movie|film|book|novel|tv\s+show|show|series|episode|podcast|documentary|docu|video\s*game"
+    r"|game|song|lyrics|article|story|season|netflix|anime|manga|comic|play|musical|true\s+crime"
+    r"|buch|roman|serie|folge|spiel|lied|doku|artikel|geschichte"
+    r"|livre|episode|jeu|chanson|documentaire|histoire"
+    r"|pelicula|peli|libro|novela|episodio|juego|cancion|documental|historia|articulo"
+)
+MEDIA = _any(
+    rf"\b(?:{_MEDIA})\b[^.!?\n]{{0,25}}?\b(?:about|where|in\s+which|uber|handelt|wo|ou|sur|parle|sobre|donde|trata)\b",
+    rf"\b(?:in|from|im|aus|dans|en|de)\s+(?:the|a|this|that|dem|der|einem|einer|le|la|un|une|ce|cette|el|una|esta|este)\s+(?:{_MEDIA})\b",
+    r"\b(?:character|protagonist|heroine|villain|narrator|protagonistin|hauptfigur|personnage|personaje|protagonista)\b",
+)
+
+# --- jokes: a laugh marker plus a trivial object turns "I'll kill him" into an idiom -----------
+LAUGH = _any(
+    r"\b(?:lol|lmao|lmfao|rofl|ha(?:ha)+h?|he(?:he)+|hihi\w*|ja(?:ja)+|je(?:je)+|jk|xd|mdr|ptdr)\b",
+    r"\b(?:just\s+kidding|kidding|nur\s+spass|spass|scherz|pour\s+rire|es\s+broma|broma)\b",
+    r"\blach\w*|\bgrins\b",
+    "[\U0001f602\U0001f923\U0001f605\U0001f606\U0001f61c\U0001f61d\U0001f61b\U0001f604"
+    "\U0001f601\U0001f609\U0001f639\U0001f92a]",
+    r":-?[dp]\b|;-?\)|:-?\)|xd\b",
+)
+TRIVIAL = _any(
+    r"\b(?:fries|pizza|chocolate|cake|cookies?|snacks?|leftovers|chips|candy|ice\s*cream|coffee"
+    r"|dessert|sandwich|burger|nutella|last\s+slice|donuts?|sushi|popcorn|bacon|cheese|food|lunch)\b",
+    r"\b(?:spoil\w*|episode|finale|netflix|remote|tv|series|show|game|match|mario\s*kart|fifa|chess"
+    r"|monopoly|playstation|xbox|puzzle|crossword)\b",
+    r"\b(?:dishes|laundry|socks|towels?|toilet\s+seat|trash|bin|snoring|snores|jokes?|puns?|shoes"
+    r"|shopping|haircut|charger|plants?|wifi|alarm|playlist|music|hoodie|blanket|parking)\b",
+    r"\b(?:hangover|homework|exams?|meetings?|mondays?|deadline|emails|commute|weather|heat|cold|flu"
+    r"|taxes|traffic|gym|workout|cramps|period|hungry|hunger|hambre|faim|hunger)\b",
+    r"\b(?:schokolade|pommes|kuchen|kekse|eis|bier|chips|fernbedienung|serie|spoiler|socken"
+    r"|geschirr|wasche|waesche|schnarchen|schnarcht|klopapier|handtuch|pizza|nutella)\b",
+    r"\b(?:frites|chocolat|gateau|biscuits|bonbons|dessert|telecommande|serie|chaussettes"
+    r"|vaisselle|ronfle\w*|linge|pizza|nutella)\b",
+    r"\b(?:papas|patatas|chocolate|pastel|galletas|helado|postre|control\s+remoto|mando|serie"
+    r"|calcetines|platos|ronca\w*|ropa|pizza|nutella)\b",
+)
+
+# --- past and resolved -----------------------------------------------------------------------
+PAST = _any(
+    r"\b(?:years?|decades?|a\s+long\s+time)\s+ago\b|\b(?:previous|past|former|last|old|earlier)\s+relationship\b",
+    r"\bmy\s+ex\b|\bex-?\s?(?:husband|wife|boyfriend|girlfriend|partner)\b",
+    r"\bwhen\s+i\s+was\s+(?:a\s+(?:kid|child|teen|teenager)|younger|little|in\s+(?:high\s+school|college)|\d+)\b",
+    r"\bas\s+a\s+(?:kid|child|teen|teenager)\b|\bgrowing\s+up\b|\bback\s+then\b|\bused\s+to\b",
+    r"\bvor\s+(?:\w+\s+)?jahren\b|\bdamals\b|\bfruher\b|\bfrueher\b|\bmein(?:em)?\s+ex\b",
+    r"\bin\s+meiner\s+(?:letzten|fruheren|alten|vorherigen|ersten)\s+beziehung\b|\bals\s+(?:kind|teenager|jugendliche)\b",
+    r"\bil\s+y\s+a\s+(?:des|quelques|plusieurs|\d+)\s+ans\b|\bautrefois\b|\bmon\s+ex\b",
+    r"\bdans\s+ma\s+(?:relation|couple)\s+(?:precedente|davant)\b|\bquand\s+jetais\s+(?:petite?|ado|jeune|enfant)\b",
+    r"\bhace\s+(?:\w+\s+)?anos\b|\bmi\s+ex\b|\ben\s+mi\s+relacion\s+anterior\b",
+    r"\bcuando\s+era\s+(?:nina|nino|joven|adolescente|chica|chico)\b|\bde\s+(?:nina|nino|adolescente)\b",
+)
+RESOLVED = _any(
+    r"\b(?:im|i\s+am|i\s+feel)\s+(?:\w+\s+)?safe(?:\s+now)?\b|\bsafe\s+now\b",
+    r"\b(?:thats|its|it\s+is|that\s+is)\s+(?:all\s+)?(?:behind\s+me|in\s+the\s+past|over\s+now|long\s+over)\b",
+    r"\bi\s+(?:got\s+out|left\s+(?:him|her|them)|got\s+help|moved\s+on|healed|recovered)\b|\bin\s+recovery\b",
+    r"\b(?:clean|sober)\s+(?:for|since)\b|\b(?:doing|feel|im)\s+(?:so\s+|much\s+|a\s+lot\s+)?better\s+now\b",
+    r"\bin\s+a\s+(?:good|better|much\s+better)\s+place\b|\btherapy\s+helped\b|\bhappy\s+now\b",
+    r"\b(?:jetzt|heute|inzwischen|mittlerweile)\s+(?:bin\s+ich\s+)?(?:in\s+)?sicher(?:heit)?\b|\bbin\s+(?:jetzt|heute)\s+sicher\b",
+    r"\b(?:das\s+ist|es\s+ist)\s+vorbei\b|\bliegt\s+hinter\s+mir\b|\bgeht\s+(?:es\s+)?mir\s+(?:jetzt|heute|inzwischen)\s+(?:gut|besser)\b",
+    r"\b(?:maintenant|aujourdhui)\s+(?:je\s+suis\s+en\s+securite|je\s+vais\s+bien|ca\s+va)\b|\bje\s+suis\s+en\s+securite\b",
+    r"\bcest\s+(?:derriere\s+moi|fini|du\s+passe)\b|\bje\s+men\s+suis\s+sortie?\b",
+    r"\bahora\s+estoy\s+(?:a\s+salvo|segur[oa]|bien|mejor)\b|\bestoy\s+a\s+salvo\b|\bya\s+(?:paso|estoy\s+bien)\b",
+    r"\bquedo\s+atras\b|\bes\s+cosa\s+del\s+pasado\b",
+)
+
+# --- cues that turn a plan or threat into imminent danger (reported as evidence) -------------
+TIMING: dict[str, re.Pattern[str]] = {
+    "en": _any(
+        r"\b(?:tonight|today|right\s+now|just\s+now|now|tomorrow|as\s+we\s+speak|at\s+this\s+moment)\b",
+        r"\bthis\s+(?:evening|afternoon|morning|weekend)\b|\bin\s+(?:an|a\s+few|\d+)\s+(?:hours?|minutes?|mins?)\b",
+        r"\bwhen\s+(?:he|she|they)\s+gets?\s+(?:home|back)\b",
+    ),
+    "de": _any(
+        r"\b(?:heute(?:\s+nacht|\s+abend)?|jetzt|gerade|grade|gleich|sofort|morgen|diese\s+nacht)\b"
+    ),
+    "fr": _any(
+        r"\b(?:ce\s+soir|cette\s+nuit|maintenant|aujourdhui|tout\s+de\s+suite|demain|en\s+ce\s+moment|la\s+maintenant)\b"
+    ),
+    "es": _any(r"\b(?:esta\s+noche|hoy|ahora(?:\s+mismo)?|ahorita|manana|en\s+este\s+momento)\b"),
+}
+MEANS: dict[str, re.Pattern[str]] = {
+    "en": _any(
+        r"\b(?:pills|tablets|sleeping\s+pills|painkillers|rope|noose|gun|pistol|razors?|blades?)\b",
+        r"\b(?:bridge|ledge|rooftop|train\s+tracks|overdose|goodbye\s+(?:letters?|notes?))\b",
+        r"\b(?:i\s+have|ive\s+got|i\s+made|ive\s+made)\s+a\s+plan\b",
+    ),
+    "de": _any(
+        r"\b(?:tabletten|pillen|schlaftabletten|strick|waffe|pistole|rasierklingen?|klingen?)\b",
+        r"\b(?:brucke|bruecke|gleise|uberdosis|ueberdosis|abschiedsbriefe?)\b|\bich\s+habe\s+einen\s+plan\b",
+    ),
+    "fr": _any(
+        r"\b(?:cachets|medicaments|pilules|comprimes|somniferes|corde|arme|pistolet|lames?)\b",
+        r"\b(?:pont|rails|surdose|lettres?\s+dadieu)\b|\bjai\s+un\s+plan\b",
+    ),
+    "es": _any(
+        r"\b(?:pastillas|pildoras|somniferos|cuerda|soga|arma|pistola|navaja|cuchillas?)\b",
+        r"\b(?:puente|vias\s+del\s+tren|sobredosis|cartas?\s+de\s+despedida)\b|\btengo\s+un\s+plan\b",
+    ),
+}
+
+# Pronouns that, directly before a verb, make the writer its subject ("I check my phone").
+WRITER_SUBJECTS = frozenset(["i", "ich", "je", "yo", "we", "wir", "nous", "nosotros"])
+SUBJECT_ADVERBS = frozenset(
+    [
+        "always",
+        "also",
+        "sometimes",
+        "often",
+        "never",
+        "constantly",
+        "usually",
+        "just",
+        "still",
+        "really",
+        "immer",
+        "auch",
+        "oft",
+        "manchmal",
+        "toujours",
+        "aussi",
+        "souvent",
+        "siempre",
+        "tambien",
+    ]
+)

@@ -1,0 +1,217 @@
+"""assess_risk: rules first, then context, then the mood number. Pure Python, no model."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+
+from service.classify.taxonomy import RiskCategory, RiskLevel
+from service.safety import lexicon_de, lexicon_en, lexicon_en_abuse, lexicon_es, lexicon_fr
+from service.safety.context import ContextAnalyser, Cue
+from service.safety.language import detect_language
+from service.safety.mentions import Referent
+from service.safety.model import RULES_VERSION, EvidenceSpan, RiskAssessment
+from service.safety.normalize import NormalizedText, normalize
+from service.safety.rule import Kind, Rule
+
+# Every language's rules run on every text: people switch languages mid-message.
+ALL_RULES: tuple[Rule, ...] = (
+    lexicon_en.RULES
+    + lexicon_en_abuse.RULES
+    + lexicon_de.RULES
+    + lexicon_fr.RULES
+    + lexicon_es.RULES
+)
+_VERY_LOW_MOOD = 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    start: int  # normalised offsets; -1 for the mood number
+    end: int
+    level: RiskLevel
+    category: RiskCategory | None
+    third_party: bool = False
+    kind: Kind = Kind.NONE
+    capped: bool = False  # lowered by a past-resolved or joking context
+    absorbs: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.third_party:
+            return "third_party"
+        if self.rule_id.startswith("num."):
+            return "mood"
+        if self.category is not None and self.level.at_least(RiskLevel.ELEVATED):
+            return self.category.value
+        return "concern"
+
+
+def _cap(level: RiskLevel, ceiling: RiskLevel) -> RiskLevel:
+    return level if ceiling.at_least(level) else ceiling
+
+
+def _judge(rule: Rule, start: int, end: int, ctx: ContextAnalyser) -> list[Finding]:
+    """Apply the context rules to one match; an empty list means the match does not count."""
+    if rule.guard_writer_subject and ctx.writer_is_subject(start):
+        return []
+    if ctx.in_idiom(start, end) or ctx.in_media(start) or ctx.hypothetical(start):
+        return []
+    if rule.negatable and ctx.negated(start, end):
+        return []
+    level, capped, extra = rule.level, False, []
+    if rule.urgent_on_timing and (cue := ctx.timing_near(start, end)) is not None:
+        level = RiskLevel.URGENT
+        extra.append(cue)
+    if rule.jokeable and ctx.joking(start):
+        if rule.category is not RiskCategory.SELF_HARM:
+            return []
+        # Jokes about killing oneself still deserve a gentle check-in.
+        level, capped, extra = _cap(level, RiskLevel.CONCERN), True, []
+    if ctx.past_resolved(start):
+        level, capped, extra = _cap(level, RiskLevel.CONCERN), True, []
+    referent = ctx.referent(start, rule.attribution)
+    if referent is Referent.THIRD:
+        return [
+            Finding(
+                rule.rule_id,
+                start,
+                end,
+                RiskLevel.CONCERN,
+                None,
+                third_party=True,
+                absorbs=rule.absorbs,
+            )
+        ]
+    category = rule.category
+    if referent is Referent.CHILD and category is not None:
+        category = RiskCategory.CHILD_SAFETY
+    found = Finding(
+        rule.rule_id,
+        start,
+        end,
+        level,
+        category,
+        kind=rule.kind,
+        capped=capped,
+        absorbs=rule.absorbs,
+    )
+    return [found] + [_cue_finding(c, level, category) for c in extra]
+
+
+def _cue_finding(cue: Cue, level: RiskLevel, category: RiskCategory | None) -> Finding:
+    return Finding(f"{cue.lang}.context.{cue.kind}", cue.start, cue.end, level, category)
+
+
+def _apply_means(findings: list[Finding], ctx: ContextAnalyser) -> list[Finding]:
+    """Self-harm thoughts plus a means or plan anywhere in the text are imminent danger."""
+    ideation = [
+        f
+        for f in findings
+        if f.category is RiskCategory.SELF_HARM and f.level is RiskLevel.ELEVATED
+    ]
+    means = [c for c in ctx.means if not any(f.start <= c.start < f.end for f in ideation)]
+    if not ideation or not means:
+        return findings
+    upgraded = [replace(f, level=RiskLevel.URGENT) if f in ideation else f for f in findings]
+    return upgraded + [_cue_finding(c, RiskLevel.URGENT, RiskCategory.SELF_HARM) for c in means]
+
+
+def _apply_mood(findings: list[Finding], mood: int | None) -> list[Finding]:
+    """Mood 1 is at least concern; with hopelessness in the text it is elevated self-harm risk."""
+    if mood is None or mood > _VERY_LOW_MOOD:
+        return findings
+    out = [
+        replace(f, level=RiskLevel.ELEVATED, category=RiskCategory.SELF_HARM)
+        if f.kind is Kind.HOPELESS
+        and not f.third_party
+        and not f.capped
+        and not f.level.at_least(RiskLevel.ELEVATED)
+        else f
+        for f in findings
+    ]
+    hopeless = any(f.kind is Kind.HOPELESS and f.level is RiskLevel.ELEVATED for f in out)
+    level = RiskLevel.ELEVATED if hopeless else RiskLevel.CONCERN
+    category = RiskCategory.SELF_HARM if hopeless else None
+    return [*out, Finding("num.mood.very_low", -1, -1, level, category)]
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding contained in another with the same label and at least its level."""
+    absorbing = [f for f in findings if f.absorbs]
+    findings = [
+        f
+        for f in findings
+        if f.absorbs or not any(a.start <= f.start and f.end <= a.end for a in absorbing)
+    ]
+    ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start), -f.level.rank))
+    kept: list[Finding] = []
+    for f in ordered:
+        covered = any(
+            k.label == f.label
+            and k.start <= f.start
+            and f.end <= k.end
+            and k.level.at_least(f.level)
+            for k in kept
+        )
+        if not covered:
+            kept.append(f)
+    return kept
+
+
+def _evidence(f: Finding, text: str, norm: NormalizedText) -> EvidenceSpan:
+    if f.start < 0:
+        return EvidenceSpan(f.label, -1, -1, "mood=1", f.rule_id)
+    start, end = norm.original_span(f.start, f.end)
+    # Keep trailing combining accents inside the quote ("e" + U+0301).
+    while end < len(text) and unicodedata.combining(text[end]):
+        end += 1
+    return EvidenceSpan(f.label, start, end, text[start:end], f.rule_id)
+
+
+def assess_risk(
+    text: str,
+    *,
+    mood: int | None = None,
+    connection: int | None = None,
+    locale: str | None = None,
+) -> RiskAssessment:
+    """Rule-first, high-recall safety reading of a check-in.
+
+    ``connection`` is accepted for symmetry with check-ins but never changes the level: a
+    distant couple is not by itself a safety signal. Numbers only ever raise a level.
+    """
+    norm = normalize(text)
+    ctx = ContextAnalyser(norm.text)
+    findings: list[Finding] = []
+    for rule in ALL_RULES:
+        for m in rule.pattern.finditer(norm.text):
+            if m.end() > m.start():
+                findings.extend(_judge(rule, m.start(), m.end(), ctx))
+    findings = _apply_means(findings, ctx)
+    findings = _dedupe(_apply_mood(findings, mood))
+    own = [f for f in findings if not f.third_party]
+    level = RiskLevel.highest(*(f.level for f in own))
+    if not own and findings:
+        level = RiskLevel.CONCERN
+    categories = sorted(
+        {
+            f.category
+            for f in own
+            if f.category is not None and f.level.at_least(RiskLevel.ELEVATED)
+        },
+        key=lambda c: c.value,
+    )
+    evidence = sorted(
+        (_evidence(f, text, norm) for f in findings),
+        key=lambda e: (e.start < 0, e.start, e.end, e.rule),
+    )
+    return RiskAssessment(
+        level=level,
+        categories=tuple(categories),
+        evidence=tuple(evidence),
+        third_party=bool(findings) and not own,
+        language=detect_language(text, locale),
+        rules_version=RULES_VERSION,
+    )

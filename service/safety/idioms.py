@@ -1,0 +1,149 @@
+"""Figures of speech that look like danger words but are not ("this commute is killing me").
+
+A rule match that overlaps one of these spans is dropped. Jokes that need a laugh marker plus
+a trivial object ("I could kill him for eating my fries lol") are handled in ``context``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.safety.rule import compile_pattern
+
+_AUTHORITY_EN = (
+    r"boss|mom|mum|mother|dad|father|teacher|coach|manager|sister|brother|grandma|professor"
+    r"|landlord|trainer|editor|in-?laws|mother-?in-?law|team|wedding\s+planner|accountant"
+)
+
+IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, compile_pattern(pattern))
+    for name, pattern in (
+        # --- English ---
+        ("en.killing_it", r"\bkilling\s+it\b|\bkill(?:ing|ed)?\s+(?:some\s+)?time\b|\bkiller\b"),
+        ("en.kill_for", r"\b(?:would|could|i?d)\s+kill\s+for\b|\bkill\s+for\s+(?:a|some)\b"),
+        ("en.dying_to", r"\bdying\s+(?:to|for)\b|\bto\s+die\s+for\b"),
+        (
+            "en.die_of",
+            r"\b(?:die|died|dying|dead)\s+(?:of|from|with)\s+(?:laughter|laughing|embarrassment"
+            r"|boredom|cringe|shame|heat|hunger|curiosity|envy|jealousy|cuteness)\b"
+            r"|\b(?:almost|nearly|literally)\s+died\s+(?:laughing|of)\b",
+        ),
+        ("en.dead_tired", r"\bdead\s+(?:tired|on\s+my\s+feet|serious)\b|\bbored\s+to\s+death\b"),
+        ("en.dead_body", r"\bover\s+my\s+dead\s+body\b|\bdrop\s+dead\b|\bdeadline"),
+        (
+            "en.authority_kills",
+            rf"\b(?:my|the|our)\s+(?:{_AUTHORITY_EN})\s+(?:\w+\s+){{0,3}}?(?:kill|murder)s?\s+me\b"
+            rf"|\b(?:my|the|our)\s+(?:{_AUTHORITY_EN})\s+is\s+(?:\w+\s+)?killing\s+me\b",
+        ),
+        (
+            "en.thing_killing_me",
+            r"\b(?:this|that|it|its|these|those|work|traffic|(?:the|my)\s+(?:back|feet|head|job|knees"
+            r"|neck|commute|stomach|hangover|shoes|legs|eyes|heat|weather|suspense|wait|waiting"
+            r"|cramps|allergies|migraine|boss|kids|baby)|(?!(?:hes|shes|theyre|he|she|they|is|was|has|as|us)\b)\w+s)"
+            r"\s+(?:is\s+|are\s+|was\s+)?(?:literally\s+|actually\s+|slowly\s+|honestly\s+)?killing\s+me\b",
+        ),
+        ("en.youre_killing_me", r"\byou(?:re|\s+are)\s+killing\s+me\b|\bkill\s+me\s+now\b"),
+        ("en.shoot_me", r"\b(?:just\s+)?shoot\s+me\s+now\b|\bjust\s+shoot\s+me\b"),
+        (
+            "en.it_hit_me",
+            r"\b(?:it|that|this|reality|realization|grief|everything|suddenly|then\s+it"
+            r"|the\s+(?:realization|thought|idea|news|truth|grief|sadness|loneliness|wave|smell"
+            r"|exhaustion|tiredness))\s+(?:just\s+|really\s+|suddenly\s+|finally\s+|kind\s+of\s+)?"
+            r"(?:hit|hits)\s+me\b",
+        ),
+        ("en.hit_up", r"\bhit\s+(?:me|him|her|them|us)\s+(?:up|back)\b"),
+        (
+            "en.hit_with",
+            r"\bhit\s+me\s+with\s+(?:that|the|a|his|her)\s+(?:look|line|excuse|joke|pun|news|question|truth|classic)\b",
+        ),
+        (
+            "en.beat_at",
+            r"\bbeat\w*\s+(?:me|him|her|them|us)\s+(?:at|in|to)\b|(?:^|[.!?]\s*|\b(?:it|that|what|why|how)\s+)beats\s+me\b",
+        ),
+        (
+            "en.push_to",
+            r"\bpush(?:ed|es|ing)?\s+(?:me|him|her)\s+(?:away|too\s+far|out\s+of\s+my\s+comfort\s+zone"
+            r"|to\s+(?:be|do|go|try|grow|apply|open|talk|improve|get|see|work|change|study|exercise"
+            r"|the\s+limit|my\s+limits?)|into\s+(?:therapy|it|doing|trying|going|this))\b",
+        ),
+        (
+            "en.shook_me",
+            r"\b(?:it|that|this|the\s+news|the\s+movie)\s+(?:really\s+)?shook\s+me\b|\bshook\s+me\s+up\b",
+        ),
+        (
+            "en.threw_me",
+            r"\bthrew\s+me\s+(?:a|off|under\s+the\s+bus|for\s+a\s+loop)\b|\bthrew\s+(?:a\s+)?(?:fit|tantrum|shade)\b",
+        ),
+        (
+            "en.dragged_me_to",
+            r"\bdragg?ed\s+me\s+(?:along\s+)?(?:to|into)\s+(?:a|the|his|her|this|another)\s+(?:\w+\s+)?"
+            r"(?:party|concert|store|shop|mall|meeting|dinner|wedding|game|church|event|movie|museum"
+            r"|hike|ikea|gym|thing)\b",
+        ),
+        ("en.twisted_arm", r"\btwist(?:ed|s)?\s+my\s+arm\s+(?:into|to)\b"),
+        (
+            "en.animal_bit",
+            r"\b(?:dog|cat|puppy|kitten|mosquito|bug|spider|snake|horse|bee|wasp|baby|toddler|hamster"
+            r"|parrot)\s+(?:\w+\s+)?(?:bit|bites|scratched|scratches|kicked|kicks|hit|hits)\s+me\b",
+        ),
+        (
+            "en.accident",
+            r"\bcut\s+myself\s+(?:shaving|chopping|cooking|slicing|while\s+cooking|on\s+(?:a|the|some)"
+            r"\s+(?:paper|glass|can)|by\s+accident|accidentally|opening)\b"
+            r"|\baccidentally\s+(?:cut|hurt|burn(?:ed|t)?)\s+myself\b"
+            r"|\bhurt\s+myself\s+(?:at\s+the\s+gym|running|lifting|playing|skiing|working\s+out|falling"
+            r"|at\s+work|at\s+practice|on\s+the\s+stairs)\b|\b(?:fell|tripped)\s+and\s+hurt\s+myself\b"
+            r"|\bburn(?:ed|t)\s+myself\s+(?:cooking|on\s+the|with\s+the\s+(?:iron|stove|oven|pan))\b",
+        ),
+        (
+            "en.end_relationship",
+            r"\b(?:end|ended|ending)\s+(?:it|things)\s+(?:with|between)\b"
+            r"|\bwe\s+(?:\w+\s+){0,3}end(?:ed|ing)?\s+(?:it|things)\b"
+            r"|\b(?:fight|argument|argued|relationship|marriage|engagement|break\s*up|divorce)\b[^.!?\n]{0,60}?"
+            r"\bend(?:ed|ing)?\s+(?:it|things)\b(?!\s+all)",
+        ),
+        # --- German ---
+        (
+            "de.bringt_mich_um",
+            r"\b(?:das|es|die\s+\w+|der\s+\w+|diese[rs]?\s+\w+|mein\s+(?:chef|job|rucken|ruecken|kopf|vater"
+            r"|papa|lehrer)|meine\s+(?:chefin|arbeit|mutter|mama|lehrerin))\s+(?:\w+\s+){0,2}?"
+            r"(?:bringt|wird)\s+mich\s+(?:\w+\s+){0,2}?um(?:bringen)?\b",
+        ),
+        (
+            "de.sterbe_vor",
+            r"\b(?:sterbe|sterben|gestorben)\s+vor\s+(?:lachen|hunger|langeweile|hitze|scham|neugier|durst|kalte)\b"
+            r"|\btotlachen\b|\btodmude\b|\bzum\s+sterben\s+(?:langweilig|schon|gern)\b|\bzeit\s+totschlagen\b",
+        ),
+        # --- French ---
+        (
+            "fr.ca_me_tue",
+            r"\b(?:ca|cela|ce\s+(?:boulot|travail|trajet|job)|cette\s+(?:chaleur|semaine|journee)|mon\s+(?:patron"
+            r"|boss|chef|pere|prof|dos|travail|boulot)|ma\s+(?:mere|patronne|cheffe|prof)|le\s+(?:boulot"
+            r"|travail|trajet))\s+(?:\w+\s+){0,2}?(?:me\s+)?(?:tue|tuer|tuent)\b|\btu\s+me\s+tues\b",
+        ),
+        (
+            "fr.mourir_de",
+            r"\b(?:meurs|mourir|mort[e]?|crever)\s+de\s+(?:faim|rire|envie|chaud|froid|honte|fatigue|ennui|soif)\b"
+            r"|\bmeurs\s+denvie\b|\btuer\s+le\s+temps\b",
+        ),
+        ("fr.sur_les_nerfs", r"\btape\w*\s+sur\s+les\s+nerfs\b|\bme\s+pousse\w*\s+a\b"),
+        # --- Spanish ---
+        (
+            "es.me_muero_de",
+            r"\bme\s+muero\s+(?:de|por)\s+(?:hambre|risa|ganas|sueno|calor|verguenza|frio|sed|aburrimiento"
+            r"|ver\w*|conocer\w*|ir)\b|\bmuert[oa]s?\s+de\s+(?:risa|hambre|cansancio|sueno|verguenza|frio|calor)\b",
+        ),
+        (
+            "es.me_mata",
+            r"\b(?:el|la|este|esta|mi)\s+(?:trabajo|calor|jefe|jefa|mama|madre|papa|padre|profe|espalda|cabeza"
+            r"|trafico)\s+(?:\w+\s+){0,3}?(?:me\s+)?(?:mata|matar|matara)\b|\bme\s+matas\b|\bmatar\s+el\s+tiempo\b"
+            r"|\bme\s+mato\s+(?:trabajando|estudiando|a\s+trabajar)\b|\bme\s+corto\s+el\s+pelo\b",
+        ),
+        ("es.me_empuja", r"\bme\s+empuj\w*\s+a\s+(?:ser|hacer|mejorar|seguir|estudiar|intentar)\b"),
+    )
+)
+
+
+def idiom_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of normalised text covered by a figure of speech."""
+    return tuple((m.start(), m.end()) for _, pat in IDIOMS for m in pat.finditer(text))

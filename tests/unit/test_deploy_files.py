@@ -1,0 +1,33 @@
+"""docker-compose.yml and .ci/run stay true to the README (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from tests.conftest import REPO
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def test_compose_has_every_service_with_healthy_dependencies() -> None:
+    services = compose()["services"]
+    assert {"db", "redis", "migrate", "api", "worker", "scheduler"} <= set(services)
+    assert services["db"]["image"].startswith("pgvector/pgvector")
+    for name in ("db", "redis", "api"):
+        assert "healthcheck" in services[name], name
+    for name in ("api", "worker", "scheduler"):
+        deps = services[name]["depends_on"]
+        assert deps["db"]["condition"] == "service_healthy"
+        assert deps["redis"]["condition"] == "service_healthy"
+        assert deps["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (REPO / "README.md").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "make test" in readme
+    assert ci.strip().splitlines()[-1] == "make test"
