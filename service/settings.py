@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     stuck_after_seconds: int = 300
     """A check-in not finished this long after its last enqueue is re-enqueued by the sweeper."""
 
+    classify_timeout_seconds: float = 20.0
+    """A classification taking longer fails closed (the check-in is treated as at risk)."""
+
+    classifier_backend: Literal["auto", "local", "llm", "rules"] = "auto"
+    """``auto``: the LLM when LLM_BASE_URL is set, else the local model."""
+
     retrieval_k: int = 3
     """How many strategy cards a tip may draw on."""
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from redis import Redis
 
+from service.classify.classifier import Classifier
+from service.classify.provider import build_classifier
 from service.knowledge.embedder import Embedder, get_embedder
 from service.lib.crypto import configure_cipher, dev_key
 from service.lib.db import Database
@@ -19,6 +21,7 @@ class JobContext:
     db: Database
     redis: Redis
     _embedder: Embedder | None = None
+    _classifier: Classifier | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -31,6 +34,12 @@ class JobContext:
                 dim=s.embedding_dim,
             )
         return self._embedder
+
+    @property
+    def classifier(self) -> Classifier:
+        if self._classifier is None:
+            self._classifier = build_classifier(self.settings, self.embedder)
+        return self._classifier
 
 
 _context: list[JobContext] = []

@@ -19,7 +19,12 @@ def classify_checkin(checkin_id: str) -> str | None:
     cid = uuid.UUID(checkin_id)
     with structlog.contextvars.bound_contextvars(checkin_id=checkin_id, stage="classify"):
         with ctx.db.unit_of_work() as session:
-            outcome = classify_stage(session, cid)
+            outcome = classify_stage(
+                session,
+                cid,
+                classifier=ctx.classifier,
+                timeout=ctx.settings.classify_timeout_seconds,
+            )
         if outcome is None:
             return None
         # After commit, so the next stage always sees the classification.

@@ -14,7 +14,12 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.classify.classifier import ClassificationResult, classify, fail_closed
+from service.classify.classifier import (
+    CheckInText,
+    ClassificationResult,
+    Classifier,
+    classify_with_deadline,
+)
 from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
 from service.coaching.composer import TipInput, compose
 from service.coaching.resources import resources_for
@@ -37,7 +42,9 @@ def _lock(session: Session, checkin_id: uuid.UUID) -> CheckIn | None:
     return session.scalar(select(CheckIn).where(CheckIn.id == checkin_id).with_for_update())
 
 
-def classify_stage(session: Session, checkin_id: uuid.UUID) -> StageOutcome | None:
+def classify_stage(
+    session: Session, checkin_id: uuid.UUID, *, classifier: Classifier, timeout: float = 20.0
+) -> StageOutcome | None:
     """Classify the check-in once; fail closed (treated as at risk) if the classifier breaks."""
     checkin = _lock(session, checkin_id)
     if checkin is None:
@@ -46,13 +53,8 @@ def classify_stage(session: Session, checkin_id: uuid.UUID) -> StageOutcome | No
     existing = session.get(Classification, checkin_id)
     if existing is not None:
         return StageOutcome(checkin_id, checkin.status, RiskLevel(existing.risk_level), True)
-    try:
-        result = classify(
-            checkin.text, mood=checkin.mood, connection=checkin.connection, locale=checkin.locale
-        )
-    except Exception as exc:  # any classifier failure must not read as "fine"
-        log.exception("classifier failed; failing closed", checkin_id=str(checkin_id))
-        result = fail_closed(type(exc).__name__)
+    item = CheckInText(checkin.text, checkin.mood, checkin.connection, checkin.locale)
+    result = classify_with_deadline(classifier, item, timeout=timeout)
     session.add(_classification_row(checkin_id, result))
     checkin.status = "classified"
     session.flush()

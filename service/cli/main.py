@@ -111,6 +111,53 @@ def kb_ingest(data_dir: Path | None) -> None:
     ingest_command(_settings(data_dir))
 
 
+@cli.group(invoke_without_command=True)
+@click.option("--jsonl", "jsonl", metavar="FILE", help="Classify one JSON object per line ('-' = stdin).")
+@click.option(
+    "--backend", type=click.Choice(["auto", "local", "llm", "rules"]), default="auto",
+    show_default=True, help="auto: the LLM when LLM_BASE_URL is set, else the local model.",
+)  # fmt: skip
+@click.pass_context
+def classify(ctx: click.Context, jsonl: str | None, backend: str) -> None:
+    """Classify check-ins: risk, patterns and burnout signals (TAXONOMY.md)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if jsonl is None:
+        raise click.UsageError("give --jsonl FILE (or '-' for stdin), or a subcommand")
+    from service.cli.classify import classify_jsonl, open_input
+
+    settings = _settings()
+    with open_input(jsonl) as source:
+        errors = classify_jsonl(settings, source, sys.stdout, backend)
+    if errors:
+        sys.exit(2)
+
+
+@classify.command("train")
+def classify_train() -> None:
+    """Retrain the local model on the training split of evals/data/ (reproducible)."""
+    from service.cli.classify import train_command
+
+    train_command(_settings())
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Evaluation reports (written under evals/reports/)."""
+
+
+@eval_group.command("classify")
+@click.option("--split", "split_name", default="heldout", show_default=True,
+              help="Which split of evals/data/ to score (never trained on: heldout).")
+@click.option("--backend", type=click.Choice(["auto", "local", "llm", "rules"]), default="auto",
+              show_default=True)
+def eval_classify(split_name: str, backend: str) -> None:
+    """Per-label precision/recall/F1, the risk confusion matrix and safety rates."""
+    from service.cli.classify import eval_classify_command
+
+    eval_classify_command(_settings(), split_name, backend)
+
+
 @cli.group()
 def users() -> None:
     """Accounts and their bearer tokens."""

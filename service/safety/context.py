@@ -116,6 +116,19 @@ class ContextAnalyser:
         )
 
     @cached_property
+    def danger_now(self) -> tuple[Cue, ...]:
+        """Signs the danger is happening now ("he's outside", "I'm locked in"), not negated."""
+        return tuple(
+            c
+            for c in self._cues(cues.DANGER_NOW, "danger_now")
+            if not self._negated_before(c.start) and not self.in_media(c.start)
+        )
+
+    @cached_property
+    def _explicit_jokes(self) -> tuple[tuple[int, int], ...]:
+        return _spans(cues.JOKE_EXPLICIT, self.text)
+
+    @cached_property
     def _mentions(self) -> tuple[Mention, ...]:
         return find_mentions(self.text)
 
@@ -145,6 +158,8 @@ class ContextAnalyser:
     def joking(self, start: int) -> bool:
         """A laugh marker and a trivial object nearby: "I'll kill him if he eats my fries lol"."""
         lo, hi = self.sentence_window(start, before=1, after=1)
+        if self._in_sentence(self._explicit_jokes, *self.sentence_window(start)):
+            return True
         return self._in_sentence(self._laughs, lo, hi) and self._in_sentence(self._trivial, lo, hi)
 
     def past_resolved(self, start: int) -> bool:

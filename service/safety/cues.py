@@ -88,6 +88,8 @@ SENTENCE_END = re.compile(r"[.!?\n]+")
 # --- hypotheticals and questions about people in general ----------------------------------
 HYPOTHETICAL = _any(
     r"\bwhat\s+if\s+(?:someone|somebody|a\s+person|anyone|people|a\s+(?:friend|woman|man|partner|guy|girl))\b",
+    r"\bif\s+(?:he|she|they|my\s+(?:husband|wife|partner|boyfriend|girlfriend))\s+ever\s+(?:\w+\s+)?"
+    r"(?:hit|hits|hurt|hurts|touched|touches|laid|lays|raised|raises|put|puts|pushed|shoved|slapped)\b",
     r"\bhypothetical(?:ly)?\b|\bsuppos(?:e|ing)\b|\bimagine\b|\blets\s+say\b",
     r"\bif\s+(?:someone|somebody|anyone|a\s+person|people|your\s+partner|a\s+partner|a\s+friend)\b",
     r"\bhow\s+(?:do|would|can|could)\s+(?:you|i|one|people|someone)\s+(?:know|tell|help|spot|recogni[sz]e)\b",
@@ -103,12 +105,13 @@ HYPOTHETICAL = _any(
 _MEDIA = (
     r"movie|film|book|novel|tv\s+show|show|series|episode|podcast|documentary|docu|video\s*game"
     r"|game|song|lyrics|article|story|season|netflix|anime|manga|comic|play|musical|true\s+crime"
-    r"|buch|roman|serie|folge|spiel|lied|doku|artikel|geschichte"
+    r"|buch|roman|serie|folge|spiel|lied|doku|artikel|geschichte|tatort|krimi|thriller"
     r"|livre|episode|jeu|chanson|documentaire|histoire"
     r"|pelicula|peli|libro|novela|episodio|juego|cancion|documental|historia|articulo"
 )
 MEDIA = _any(
     rf"\b(?:{_MEDIA})\b[^.!?\n]{{0,25}}?\b(?:about|where|in\s+which|uber|handelt|wo|ou|sur|parle|sobre|donde|trata)\b",
+    rf"\b(?:{_MEDIA})\b[^.!?\n]{{0,30}}?\b(?:geschaut|gesehen|geguckt|ging\s+(?:es\s+)?um|geht\s+(?:es\s+)?um)\b",
     rf"\b(?:in|from|im|aus|dans|en|de)\s+(?:the|a|this|that|dem|der|einem|einer|le|la|un|une|ce|cette|el|una|esta|este)\s+(?:{_MEDIA})\b",
     r"\b(?:character|protagonist|heroine|villain|narrator|protagonistin|hauptfigur|personnage|personaje|protagonista)\b",
 )
@@ -119,7 +122,7 @@ LAUGH = _any(
     r"\b(?:just\s+kidding|kidding|nur\s+spass|spass|scherz|pour\s+rire|es\s+broma|broma)\b",
     r"\blach\w*|\bgrins\b",
     "[\U0001f602\U0001f923\U0001f605\U0001f606\U0001f61c\U0001f61d\U0001f61b\U0001f604"
-    "\U0001f601\U0001f609\U0001f639\U0001f92a]",
+    "\U0001f601\U0001f609\U0001f639\U0001f92a\U0001f644]",
     r":-?[dp]\b|;-?\)|:-?\)|xd\b",
 )
 TRIVIAL = _any(
@@ -131,6 +134,7 @@ TRIVIAL = _any(
     r"|shopping|haircut|charger|plants?|wifi|alarm|playlist|music|hoodie|blanket|parking)\b",
     r"\b(?:hangover|homework|exams?|meetings?|mondays?|deadline|emails|commute|weather|heat|cold|flu"
     r"|taxes|traffic|gym|workout|cramps|period|hungry|hunger|hambre|faim|hunger)\b",
+    r"\b(?:late|wedding|ikea|wardrobe|instructions|furniture|recipe|karaoke|birthday\s+cake)\b",
     r"\b(?:schokolade|pommes|kuchen|kekse|eis|bier|chips|fernbedienung|serie|spoiler|socken"
     r"|geschirr|wasche|waesche|schnarchen|schnarcht|klopapier|handtuch|pizza|nutella)\b",
     r"\b(?:frites|chocolat|gateau|biscuits|bonbons|dessert|telecommande|serie|chaussettes"
@@ -139,10 +143,17 @@ TRIVIAL = _any(
     r"|calcetines|platos|ronca\w*|ropa|pizza|nutella)\b",
 )
 
+# An explicit "it was a joke" needs no trivial object: "he hid my phone as a joke".
+JOKE_EXPLICIT = _any(
+    r"\bas\s+a\s+(?:joke|prank|gag)\b|\bjokingly\b|\bpranked\s+me\b|\bfor\s+a\s+laugh\b",
+    r"\bals\s+(?:scherz|witz)\b|\bpour\s+(?:rire|blaguer)\b|\bpara\s+hacer\s+una\s+broma\b|\bde\s+broma\b",
+)
+
 # --- past and resolved -----------------------------------------------------------------------
 PAST = _any(
     r"\b(?:years?|decades?|a\s+long\s+time)\s+ago\b|\b(?:previous|past|former|last|old|earlier)\s+relationship\b",
     r"\bmy\s+ex\b|\bex-?\s?(?:husband|wife|boyfriend|girlfriend|partner)\b",
+    r"\b(?:in|since|back\s+in)\s+(?:19|20)\d\d\b|\b(?:first|former)\s+(?:husband|wife|marriage|partner|boyfriend|girlfriend)\b",
     r"\bwhen\s+i\s+was\s+(?:a\s+(?:kid|child|teen|teenager)|younger|little|in\s+(?:high\s+school|college)|\d+)\b",
     r"\bas\s+a\s+(?:kid|child|teen|teenager)\b|\bgrowing\s+up\b|\bback\s+then\b|\bused\s+to\b",
     r"\bvor\s+(?:\w+\s+)?jahren\b|\bdamals\b|\bfruher\b|\bfrueher\b|\bmein(?:em)?\s+ex\b",
@@ -158,6 +169,8 @@ RESOLVED = _any(
     r"\bi\s+(?:got\s+out|left\s+(?:him|her|them)|got\s+help|moved\s+on|healed|recovered)\b|\bin\s+recovery\b",
     r"\b(?:clean|sober)\s+(?:for|since)\b|\b(?:doing|feel|im)\s+(?:so\s+|much\s+|a\s+lot\s+)?better\s+now\b",
     r"\bin\s+a\s+(?:good|better|much\s+better)\s+place\b|\btherapy\s+helped\b|\bhappy\s+now\b",
+    r"\b(?:relationship|marriage)\s+i\s+(?:left|escaped|got\s+out\s+of)\b|\bi\s+left\s+(?:him|her|them)\s+in\b",
+    r"\bsmall\s+win\b|\b(?:so\s+)?proud\s+of\s+(?:myself|how\s+far)\b|\bhow\s+far\s+ive\s+come\b",
     r"\b(?:jetzt|heute|inzwischen|mittlerweile)\s+(?:bin\s+ich\s+)?(?:in\s+)?sicher(?:heit)?\b|\bbin\s+(?:jetzt|heute)\s+sicher\b",
     r"\b(?:das\s+ist|es\s+ist)\s+vorbei\b|\bliegt\s+hinter\s+mir\b|\bgeht\s+(?:es\s+)?mir\s+(?:jetzt|heute|inzwischen)\s+(?:gut|besser)\b",
     r"\b(?:maintenant|aujourdhui)\s+(?:je\s+suis\s+en\s+securite|je\s+vais\s+bien|ca\s+va)\b|\bje\s+suis\s+en\s+securite\b",
@@ -171,33 +184,49 @@ TIMING: dict[str, re.Pattern[str]] = {
     "en": _any(
         r"\b(?:tonight|today|right\s+now|just\s+now|now|tomorrow|as\s+we\s+speak|at\s+this\s+moment)\b",
         r"\bthis\s+(?:evening|afternoon|morning|weekend)\b|\bin\s+(?:an|a\s+few|\d+)\s+(?:hours?|minutes?|mins?)\b",
-        r"\bwhen\s+(?:he|she|they)\s+gets?\s+(?:home|back)\b",
+        r"\bwhen\s+(?:he|she|they)\s+gets?\s+(?:home|back|here|in)\b|\ball\s+night\b|\bafter\s+(?:dinner|work)\b",
+        r"\b(?:an|a\s+few|\d+|ten|twenty|thirty|few)\s+(?:hours?|minutes?|mins?)\s+ago\b|\bearlier\s+tonight\b",
+        r"\b(?:just|literally\s+just)\s+(?=(?:hit|punched|slapped|kicked|choked|strangled|shoved|pushed|threw|grabbed"
+        r"|attacked|beat|drove|took|left|showed|locked|broke|stabbed|cut|burned|texted|called)\b)",
     ),
     "de": _any(
         r"\b(?:heute(?:\s+nacht|\s+abend)?|jetzt|gerade|grade|gleich|sofort|morgen|diese\s+nacht)\b"
+        r"|\bvor\s+(?:einer|zwei|\d+)\s+(?:stunden?|minuten)\b"
     ),
     "fr": _any(
         r"\b(?:ce\s+soir|cette\s+nuit|maintenant|aujourdhui|tout\s+de\s+suite|demain|en\s+ce\s+moment|la\s+maintenant)\b"
+        r"|\bil\s+y\s+a\s+(?:une|\d+)\s+(?:heures?|minutes)\b"
     ),
-    "es": _any(r"\b(?:esta\s+noche|hoy|ahora(?:\s+mismo)?|ahorita|manana|en\s+este\s+momento)\b"),
+    "es": _any(
+        r"\b(?:esta\s+noche|hoy|ahora(?:\s+mismo)?|ahorita|manana|en\s+este\s+momento)\b"
+        r"|\bhace\s+(?:una|\d+)\s+(?:horas?|minutos)\b"
+    ),
 }
 MEANS: dict[str, re.Pattern[str]] = {
     "en": _any(
         r"\b(?:pills|tablets|sleeping\s+pills|painkillers|rope|noose|gun|pistol|razors?|blades?)\b",
         r"\b(?:bridge|ledge|rooftop|train\s+tracks|overdose|goodbye\s+(?:letters?|notes?))\b",
         r"\b(?:i\s+have|ive\s+got|i\s+made|ive\s+made)\s+a\s+plan\b",
+        r"\b(?:knife|knives|medicine|meds|medication|prescriptions?|the\s+bottle|car\s+exhaust|carbon\s+monoxide)\b",
+        r"\b(?:the|a|my)\s+(?:letters?|notes?)\s+(?:is|are)\b|\beverything\s+in\s+the\s+(?:\w+\s+)?(?:cabinet|cupboard)\b",
+        r"\bmade\s+(?:my|the)\s+(?:choice|decision)\b|\bset\s+(?:a|the)\s+date\b|\baffairs\s+in\s+order\b",
+        r"\b(?:everything|it\s+all|all)\s+(?:is\s+|are\s+)?(?:ready|prepared|arranged|in\s+order)\b",
+        r"\b(?:ive|i\s+have|i)\s+decided(?=\s*[.!,]|\s+(?:to\s+die|to\s+do\s+it|to\s+end|i\s+will\s+(?:join|do)))",
     ),
     "de": _any(
         r"\b(?:tabletten|pillen|schlaftabletten|strick|waffe|pistole|rasierklingen?|klingen?)\b",
         r"\b(?:brucke|bruecke|gleise|uberdosis|ueberdosis|abschiedsbriefe?)\b|\bich\s+habe\s+einen\s+plan\b",
+        r"\b(?:messer|medikamente)\b|\balles\s+ist\s+(?:bereit|vorbereitet|geregelt)\b|\bentschieden\b",
     ),
     "fr": _any(
         r"\b(?:cachets|medicaments|pilules|comprimes|somniferes|corde|arme|pistolet|lames?)\b",
         r"\b(?:pont|rails|surdose|lettres?\s+dadieu)\b|\bjai\s+un\s+plan\b",
+        r"\b(?:couteau|tout\s+est\s+pret|jai\s+tout\s+prepare|jai\s+decide|jai\s+ecrit\s+(?:les|mes|des)\s+lettres)\b",
     ),
     "es": _any(
         r"\b(?:pastillas|pildoras|somniferos|cuerda|soga|arma|pistola|navaja|cuchillas?)\b",
         r"\b(?:puente|vias\s+del\s+tren|sobredosis|cartas?\s+de\s+despedida)\b|\btengo\s+un\s+plan\b",
+        r"\b(?:cuchillo|medicamentos|todo\s+(?:esta\s+)?listo|ya\s+lo\s+decidi|lo\s+he\s+decidido)\b",
     ),
 }
 
@@ -226,3 +255,38 @@ SUBJECT_ADVERBS = frozenset(
         "tambien",
     ]
 )
+
+# --- danger now: turns recent violence or control into imminent danger (reported as evidence)
+_HE_NOW = r"(?:hes|shes|theyre|he\s+is|she\s+is|they\s+are)"
+DANGER_NOW: dict[str, re.Pattern[str]] = {
+    "en": _any(
+        rf"\b{_HE_NOW}\s+(?:still\s+|now\s+|right\s+)?(?:outside|at\s+(?:the|my|our)\s+(?:front\s+)?door|out\s+front"
+        r"|downstairs|in\s+the\s+(?:next|other)\s+room|on\s+(?:his|her|their)\s+way|coming\s+(?:back|home|over|for\s+me)"
+        r"|(?:like\s+|about\s+)?\d+\s+(?:min|mins|minutes)\s+(?:out|away))\b",
+        rf"\b{_HE_NOW}\s+still\s+(?:here|there|at\s+(?:the|our|my)\s+\w+|in\s+the\s+\w+|screaming|yelling|shouting"
+        r"|throwing|banging)\b|\b(?:his|her)\s+(?:car|truck)\s+is\s+still\b",
+        r"\b(?:im|i\s+am)\s+(?:locked|trapped|stuck|shut)\s+(?:in|inside|out)\b|\blocked\s+(?:the\s+doors?\s+|me\s+in\s+)?"
+        r"from\s+the\s+outside\b|\bhas\s+me\s+(?:pinned|locked|shut|trapped)\b",
+        r"\b(?:im|i\s+am)\s+(?:hiding|in\s+the\s+(?:bathroom|closet|car|spare\s+room|basement))\b",
+        r"\btyping\s+(?:this\s+)?(?:under|from|in\s+secret|quietly|secretly|on\s+(?:my|a)\s+(?:phone|laptop))"
+        r"|\b(?:on|from)\s+a\s+(?:laptop|phone|computer)\s+(?:he|she)\s+(?:forgot|doesnt\s+know)",
+        r"\b(?:cant|cannot)\s+(?:get\s+up|breathe|stop\s+the\s+bleeding)\b|\blooks?\s+(?:wrong|broken)\b",
+        r"\bwhere\s+do\s+(?:i|we)\s+go\b|\bwhen\s+i\s+come\s+out\b|\b(?:come|coming)\s+back\s+with\b",
+        r"\b(?:driving|taking)\s+me\s+(?:somewhere|away)\b|\bwont\s+(?:say|tell\s+me)\s+where\b|\bwalking\s+me\s+out\b",
+        r"\b(?:isnt|is\s+not|not|stopped)\s+answering\b|\bin\s+the\s+(?:street|road)\b",
+    ),
+    "de": _any(
+        r"\bich\s+bin\s+(?:\w+\s+)?(?:eingesperrt|eingeschlossen|ausgesperrt)\b|\b(?:er|sie)\s+steht\s+vor\s+der\s+tue?r\b"
+        r"|\b(?:er|sie)\s+(?:ist\s+auf\s+dem\s+weg|kommt\s+gleich|kommt\s+zurue?ck)\b|\bschreibe\s+(?:heimlich|vom)\b"
+        r"|\bgeht\s+nicht\s+(?:ans\s+telefon|ran)\b",
+    ),
+    "fr": _any(
+        r"\bje\s+suis\s+(?:enfermee?|cachee?|bloquee?)\b|\bjecris\s+(?:depuis|en\s+cachette|discretement)\b"
+        r"|\b(?:il|elle)\s+est\s+(?:devant|derriere)\s+la\s+porte\b|\b(?:il|elle)\s+(?:arrive|revient|est\s+en\s+route)\b"
+        r"|\bne\s+repond\s+pas\b",
+    ),
+    "es": _any(
+        r"\bestoy\s+(?:encerrad[ao]|escondid[ao]|atrapad[ao])\b|\b(?:esta|sigue)\s+(?:afuera|fuera|en\s+la\s+puerta)\b"
+        r"|\bviene\s+(?:para\s+aca|de\s+camino|en\s+camino)\b|\bno\s+contesta\b|\bescribo\s+a\s+escondidas\b",
+    ),
+}

@@ -118,6 +118,31 @@ def _apply_means(findings: list[Finding], ctx: ContextAnalyser) -> list[Finding]
     return upgraded + [_cue_finding(c, RiskLevel.URGENT, RiskCategory.SELF_HARM) for c in means]
 
 
+_DANGER_CATEGORIES = (
+    RiskCategory.PARTNER_VIOLENCE,
+    RiskCategory.COERCIVE_CONTROL,
+    RiskCategory.CHILD_SAFETY,
+)
+
+
+def _apply_danger_now(findings: list[Finding], ctx: ContextAnalyser) -> list[Finding]:
+    """Violence or control plus a sign it is happening now ("he's outside") is imminent danger."""
+    harm = [
+        f
+        for f in findings
+        if f.category in _DANGER_CATEGORIES
+        and f.level is RiskLevel.ELEVATED
+        and not f.third_party
+        and not f.capped
+    ]
+    cues_now = [c for c in ctx.danger_now if not any(f.start <= c.start < f.end for f in harm)]
+    if not harm or not cues_now:
+        return findings
+    upgraded = [replace(f, level=RiskLevel.URGENT) if f in harm else f for f in findings]
+    category = harm[0].category
+    return upgraded + [_cue_finding(c, RiskLevel.URGENT, category) for c in cues_now]
+
+
 def _apply_mood(findings: list[Finding], mood: int | None) -> list[Finding]:
     """Mood 1 is at least concern; with hopelessness in the text it is elevated self-harm risk."""
     if mood is None or mood > _VERY_LOW_MOOD:
@@ -189,7 +214,7 @@ def assess_risk(
         for m in rule.pattern.finditer(norm.text):
             if m.end() > m.start():
                 findings.extend(_judge(rule, m.start(), m.end(), ctx))
-    findings = _apply_means(findings, ctx)
+    findings = _apply_danger_now(_apply_means(findings, ctx), ctx)
     findings = _dedupe(_apply_mood(findings, mood))
     own = [f for f in findings if not f.third_party]
     level = RiskLevel.highest(*(f.level for f in own))

@@ -1,0 +1,198 @@
+"""`attune classify ...` and `attune eval classify`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from service.classify.classifier import CheckInText, Classifier, ClassificationResult
+from service.settings import Settings
+
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "evals" / "reports"
+BATCH = 64
+err = Console(stderr=True)
+
+
+def _classifier(settings: Settings, backend: str) -> Classifier:
+    from service.cli.knowledge import embedder_for
+    from service.classify.provider import build_classifier
+
+    return build_classifier(settings.model_copy(update={"classifier_backend": backend}),
+                            embedder_for(settings))  # fmt: skip
+
+
+def _progress(total: int | None, what: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    )  # fmt: skip
+
+
+def parse_line(line: str, number: int) -> tuple[Any, CheckInText | None, str | None]:
+    """One JSONL input line → (id, item) or (id, None, error)."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, f"line {number}: not JSON ({exc.msg})"
+    if not isinstance(row, dict):
+        return None, None, f"line {number}: expected an object"
+    ident = row.get("id")
+    text = row.get("text")
+    if ident is None:
+        return None, None, f"line {number}: missing 'id'"
+    if not isinstance(text, str) or not text.strip():
+        return ident, None, f"line {number}: 'text' must be a non-empty string"
+    scores: dict[str, int | None] = {}
+    for key in ("mood", "connection"):
+        value = row.get(key)
+        if value is not None and (type(value) is not int or not 1 <= value <= 5):
+            return ident, None, f"line {number}: '{key}' must be an integer 1-5"
+        scores[key] = value
+    locale = row.get("locale")
+    if locale is not None and not isinstance(locale, str):
+        return ident, None, f"line {number}: 'locale' must be a string"
+    return ident, CheckInText(text, scores["mood"], scores["connection"], locale), None
+
+
+def _lines(source: TextIO) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(source, 1):
+        if line.strip():
+            yield number, line
+
+
+def output_row(ident: Any, result: ClassificationResult) -> dict[str, Any]:
+    row = {"id": ident, **result.labels()}
+    if result.notes:
+        row["notes"] = result.notes
+    return row
+
+
+def classify_jsonl(settings: Settings, source: TextIO, out: TextIO, backend: str) -> int:
+    """Classify every line; returns the number of invalid lines (each reported on stderr)."""
+    classifier = _classifier(settings, backend)
+    errors = 0
+    pending: list[tuple[Any, CheckInText]] = []
+
+    def flush() -> None:
+        results = classifier.classify_batch([item for _, item in pending])
+        for (ident, _), result in zip(pending, results, strict=True):
+            out.write(json.dumps(output_row(ident, result), ensure_ascii=False) + "\n")
+        out.flush()
+        pending.clear()
+
+    with _progress(None, "classifying") as progress:
+        task = progress.add_task("", total=None)
+        for number, line in _lines(source):
+            ident, item, problem = parse_line(line, number)
+            if item is None:
+                flush() if pending else None
+                errors += 1
+                err.print(f"[red]skipped[/red] {problem}")
+                out.write(json.dumps({"id": ident, "error": problem}) + "\n")
+                continue
+            pending.append((ident, item))
+            if len(pending) >= BATCH:
+                flush()
+            progress.advance(task)
+        if pending:
+            flush()
+    return errors
+
+
+def train_command(settings: Settings) -> None:
+    from service.cli.knowledge import embedder_for
+    from service.classify.dataset import load_examples, split
+    from service.classify.training import train
+
+    examples = split(load_examples(), "train")
+    started = time.monotonic()
+    result = train(examples, embedder_for(settings), progress=lambda m: err.print(f"• {m}"))
+    path = result.model.save()
+    click.echo(
+        f"trained {result.model.version} on {len(examples)} examples in "
+        f"{time.monotonic() - started:.0f}s → {path.parent}"
+    )
+    click.echo(json.dumps(result.model.metadata, indent=2))
+
+
+def eval_classify_command(settings: Settings, split_name: str, backend: str) -> dict[str, Any]:
+    from service.classify.dataset import load_examples, split
+    from service.classify.evaluation import evaluate
+
+    examples = split(load_examples(), split_name)
+    if not examples:
+        raise click.ClickException(f"no examples in split {split_name!r}")
+    classifier = _classifier(settings, backend)
+    results: list[ClassificationResult] = []
+    started = time.monotonic()
+    with _progress(len(examples), f"classifying {split_name}") as progress:
+        task = progress.add_task("", total=len(examples))
+        for i in range(0, len(examples), BATCH):
+            chunk = examples[i : i + BATCH]
+            results += classifier.classify_batch(
+                [CheckInText(e.text, e.mood, e.connection, e.locale) for e in chunk]
+            )
+            progress.advance(task, len(chunk))
+    report = evaluate(examples, results)
+    report.update(
+        {
+            "split": split_name,
+            "backend": classifier.backend,
+            "model_version": results[0].model_version if results else "",
+            "seconds": round(time.monotonic() - started, 2),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+    )
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = REPORTS_DIR / f"classify-{classifier.backend}-{split_name}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print_report(report)
+    click.echo(f"report written to {path}")
+    return report
+
+
+def print_report(report: dict[str, Any]) -> None:
+    console = Console()
+    for group in ("patterns", "burnout_signals", "risk_categories"):
+        table = Table(title=f"{group} (micro-F1 {report[group]['micro']['f1']:.3f})")
+        for column in ("label", "precision", "recall", "F1", "support"):
+            table.add_column(column, justify="right" if column != "label" else "left")
+        for label, s in report[group]["labels"].items():
+            table.add_row(label, f"{s['precision']:.2f}", f"{s['recall']:.2f}", f"{s['f1']:.2f}",
+                          str(s["support"]))  # fmt: skip
+        console.print(table)
+    risk = report["risk"]
+    table = Table(title="risk level: gold (rows) × predicted (columns)")
+    table.add_column("gold")
+    levels = list(risk["confusion"])
+    for level in levels:
+        table.add_column(level, justify="right")
+    for gold in levels:
+        table.add_row(gold, *(str(risk["confusion"][gold][p]) for p in levels))
+    console.print(table)
+    console.print(
+        f"elevated+urgent recall [bold]{risk['elevated_or_urgent_recall']:.3f}[/bold]  "
+        f"urgent recall [bold]{risk['urgent_recall']:.3f}[/bold]  "
+        f"urgent precision {risk['urgent_precision']:.3f}  "
+        f"false alarms [bold]{risk['false_alarm_rate']:.3f}[/bold]  "
+        f"(backend {report['backend']}, {report['examples']} examples, split {report['split']})"
+    )
+
+
+def open_input(path: str) -> TextIO:
+    if path == "-":
+        return sys.stdin
+    file = Path(path)
+    if not file.exists():
+        raise click.ClickException(f"no such file: {path}")
+    return file.open(encoding="utf-8")
