@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     """API key for the OpenAI-compatible endpoint."""
 
+    llm_timeout_seconds: float = 20.0
+    """Per-request timeout for the model endpoint."""
+
+    llm_max_retries: int = 2
+    """Retries (with backoff) on 429/5xx/timeouts before the gateway gives up."""
+
     relay_interval_seconds: float = 0.25
     """How often the outbox relay looks for check-ins to enqueue."""
 

@@ -6,10 +6,13 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+pytest_plugins = ["tests.support.scripted_llm"]
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
@@ -40,3 +43,11 @@ def cipher_key() -> str:
     key = Fernet.generate_key().decode()
     configure_cipher(key)
     return key
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Any:
+    """The bundled MiniLM, loaded once for the whole session."""
+    from service.knowledge.embedder import get_embedder
+
+    return get_embedder("local:all-MiniLM-L6-v2")

@@ -173,7 +173,10 @@ class LocalClassifier:
         row = features[:, self._word_slice].tocoo()
         weights = self.model.labels.coef[j, self._word_slice]
         scored = sorted(
-            ((float(v) * float(weights[c]), int(c)) for c, v in zip(row.col, row.data, strict=True)),
+            (
+                (float(v) * float(weights[c]), int(c))
+                for c, v in zip(row.col, row.data, strict=True)
+            ),
             reverse=True,
         )
         spans: list[dict[str, Any]] = []

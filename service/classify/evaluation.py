@@ -36,7 +36,7 @@ def label_scores(
 
 
 def risk_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
-    matrix = {g: {p: 0 for p in LEVEL_IDS} for g in LEVEL_IDS}
+    matrix = {g: dict.fromkeys(LEVEL_IDS, 0) for g in LEVEL_IDS}
     for g, p in zip(gold, pred, strict=True):
         matrix[g][p] += 1
     high = [g in HIGH for g in gold]
@@ -51,7 +51,8 @@ def risk_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
             sum(h and f for h, f in zip(high, flagged, strict=True)) / max(1, n_high), 4
         ),
         "urgent_recall": round(
-            sum(u and c for u, c in zip(urgent, called_urgent, strict=True)) / max(1, sum(urgent)), 4
+            sum(u and c for u, c in zip(urgent, called_urgent, strict=True)) / max(1, sum(urgent)),
+            4,
         ),
         "urgent_precision": round(
             sum(u and c for u, c in zip(urgent, called_urgent, strict=True))
@@ -64,8 +65,11 @@ def risk_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
         "exact_level_accuracy": round(
             sum(g == p for g, p in zip(gold, pred, strict=True)) / max(1, len(gold)), 4
         ),
-        "support": {"elevated_or_urgent": n_high, "none_or_concern": n_low,
-                    "urgent": sum(urgent)},  # fmt: skip
+        "support": {
+            "elevated_or_urgent": n_high,
+            "none_or_concern": n_low,
+            "urgent": sum(urgent),
+        },
     }
 
 
@@ -84,9 +88,7 @@ def evaluate(examples: list[Example], results: list[ClassificationResult]) -> di
             [results[i].burnout_signals for i in english],
             BURNOUT_IDS,
         ),
-        "risk": risk_scores(
-            [e.risk_level for e in examples], [str(r.risk_level) for r in results]
-        ),
+        "risk": risk_scores([e.risk_level for e in examples], [str(r.risk_level) for r in results]),
         "risk_categories": label_scores(
             [e.risk_categories for e in examples],
             [r.risk_categories for r in results],

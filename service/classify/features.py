@@ -66,9 +66,7 @@ def cue_matrix(texts: list[str]) -> npt.NDArray[np.float32]:
     return out
 
 
-def score_matrix(
-    moods: list[int | None], connections: list[int | None]
-) -> npt.NDArray[np.float32]:
+def score_matrix(moods: list[int | None], connections: list[int | None]) -> npt.NDArray[np.float32]:
     """Low/high mood and connection as indicators (missing numbers are all zeros)."""
     out = np.zeros((len(moods), 4), dtype=np.float32)
     for row, (mood, conn) in enumerate(zip(moods, connections, strict=True)):

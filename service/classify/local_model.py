@@ -62,8 +62,14 @@ class LocalModel:
             "version": self.version,
             "labels": self.labels.ids,
             "risk_heads": self.risk.ids,
-            "word": {**self.featurizer.word.to_json(), "vocabulary": _sorted_vocab(self.featurizer.word)},
-            "char": {**self.featurizer.char.to_json(), "vocabulary": _sorted_vocab(self.featurizer.char)},
+            "word": {
+                **self.featurizer.word.to_json(),
+                "vocabulary": _sorted_vocab(self.featurizer.word),
+            },
+            "char": {
+                **self.featurizer.char.to_json(),
+                "vocabulary": _sorted_vocab(self.featurizer.char),
+            },
             "metadata": self.metadata,
         }
         path = directory / f"{name}.json"
@@ -81,7 +87,7 @@ class LocalModel:
             vocab = {term: i for i, term in enumerate(spec["vocabulary"])}
             return TfidfBlock(
                 analyzer=spec["analyzer"],
-                ngram_range=tuple(spec["ngram_range"]),  # type: ignore[arg-type]
+                ngram_range=(int(spec["ngram_range"][0]), int(spec["ngram_range"][1])),
                 vocabulary=vocab,
                 idf=arrays[f"{key}_idf"].astype(np.float32),
             )

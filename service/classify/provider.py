@@ -5,12 +5,16 @@ from __future__ import annotations
 import threading
 
 from service.classify.classifier import Classifier, LocalClassifier, RulesClassifier
+from service.classify.combined import LLMBackedClassifier
+from service.classify.llm_backend import LLMClassifier
 from service.classify.local_model import LocalModel
 from service.knowledge.embedder import Embedder
+from service.lib.llm import LLMGateway
 from service.settings import Settings
 
 _lock = threading.Lock()
 _models: dict[str, LocalModel] = {}
+_gateways: dict[tuple[str, str], LLMGateway] = {}
 
 
 def local_model() -> LocalModel:
@@ -30,4 +34,25 @@ def build_classifier(settings: Settings, embedder: Embedder) -> Classifier:
     backend = settings.classifier_backend
     if backend == "rules":
         return RulesClassifier()
-    return local_classifier(embedder)
+    local = LocalClassifier(local_model(), embedder)
+    if backend == "llm" or (backend == "auto" and settings.llm_base_url):
+        if not settings.llm_base_url:
+            raise ValueError("the llm classifier backend needs LLM_BASE_URL")
+        return LLMBackedClassifier(LLMClassifier(gateway_from_settings(settings)), local)
+    return local
+
+
+def gateway_from_settings(settings: Settings) -> LLMGateway:
+    """The process's gateway to the OpenAI-compatible endpoint (one breaker per process)."""
+    assert settings.llm_base_url is not None
+    key = (settings.llm_base_url, settings.llm_model)
+    with _lock:
+        if key not in _gateways:
+            _gateways[key] = LLMGateway(
+                settings.llm_base_url,
+                settings.llm_model,
+                settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+                timeout=settings.llm_timeout_seconds,
+                max_retries=settings.llm_max_retries,
+            )
+        return _gateways[key]

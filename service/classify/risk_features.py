@@ -15,10 +15,14 @@ WIDTH = 4 + 4 + 1  # level one-hot, categories, third party
 
 
 class Scored(Protocol):
-    text: str
-    mood: int | None
-    connection: int | None
-    locale: str | None
+    @property
+    def text(self) -> str: ...
+    @property
+    def mood(self) -> int | None: ...
+    @property
+    def connection(self) -> int | None: ...
+    @property
+    def locale(self) -> str | None: ...
 
 
 def assessment_row(assessment: RiskAssessment) -> npt.NDArray[np.float32]:
@@ -32,9 +36,7 @@ def assessment_row(assessment: RiskAssessment) -> npt.NDArray[np.float32]:
 
 def rule_features(items: Sequence[Scored]) -> npt.NDArray[np.float32]:
     rows = [
-        assessment_row(
-            assess_risk(i.text, mood=i.mood, connection=i.connection, locale=i.locale)
-        )
+        assessment_row(assess_risk(i.text, mood=i.mood, connection=i.connection, locale=i.locale))
         for i in items
     ]
     return np.vstack(rows) if rows else np.zeros((0, WIDTH), dtype=np.float32)

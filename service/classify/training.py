@@ -52,7 +52,7 @@ def fit_block(
     texts: list[str], analyzer: str, ngram_range: tuple[int, int], max_features: int
 ) -> TfidfBlock:
     vectorizer = TfidfVectorizer(
-        analyzer=analyzer,  # type: ignore[arg-type]
+        analyzer=analyzer,
         ngram_range=ngram_range,
         sublinear_tf=True,
         min_df=2,
@@ -205,4 +205,6 @@ def train(
             "urgent_threshold": urgent_stats,
         },
     )
-    return TrainingResult(model, {"thresholds": dict(zip(model.risk.ids, risk_thresholds.tolist(), strict=True))})
+    return TrainingResult(
+        model, {"thresholds": dict(zip(model.risk.ids, risk_thresholds.tolist(), strict=True))}
+    )

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from service.classify.classifier import CheckInText, Classifier, ClassificationResult
+from service.classify.classifier import CheckInText, ClassificationResult, Classifier
 from service.settings import Settings
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "evals" / "reports"
@@ -24,8 +24,8 @@ err = Console(stderr=True)
 
 
 def _classifier(settings: Settings, backend: str) -> Classifier:
-    from service.cli.knowledge import embedder_for
     from service.classify.provider import build_classifier
+    from service.cli.knowledge import embedder_for
 
     return build_classifier(settings.model_copy(update={"classifier_backend": backend}),
                             embedder_for(settings))  # fmt: skip
@@ -110,9 +110,9 @@ def classify_jsonl(settings: Settings, source: TextIO, out: TextIO, backend: str
 
 
 def train_command(settings: Settings) -> None:
-    from service.cli.knowledge import embedder_for
     from service.classify.dataset import load_examples, split
     from service.classify.training import train
+    from service.cli.knowledge import embedder_for
 
     examples = split(load_examples(), "train")
     started = time.monotonic()

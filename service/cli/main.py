@@ -112,7 +112,9 @@ def kb_ingest(data_dir: Path | None) -> None:
 
 
 @cli.group(invoke_without_command=True)
-@click.option("--jsonl", "jsonl", metavar="FILE", help="Classify one JSON object per line ('-' = stdin).")
+@click.option(
+    "--jsonl", "jsonl", metavar="FILE", help="Classify one JSON object per line ('-' = stdin)."
+)
 @click.option(
     "--backend", type=click.Choice(["auto", "local", "llm", "rules"]), default="auto",
     show_default=True, help="auto: the LLM when LLM_BASE_URL is set, else the local model.",
@@ -147,10 +149,19 @@ def eval_group() -> None:
 
 
 @eval_group.command("classify")
-@click.option("--split", "split_name", default="heldout", show_default=True,
-              help="Which split of evals/data/ to score (never trained on: heldout).")
-@click.option("--backend", type=click.Choice(["auto", "local", "llm", "rules"]), default="auto",
-              show_default=True)
+@click.option(
+    "--split",
+    "split_name",
+    default="heldout",
+    show_default=True,
+    help="Which split of evals/data/ to score (never trained on: heldout).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "local", "llm", "rules"]),
+    default="auto",
+    show_default=True,
+)
 def eval_classify(split_name: str, backend: str) -> None:
     """Per-label precision/recall/F1, the risk confusion matrix and safety rates."""
     from service.cli.classify import eval_classify_command

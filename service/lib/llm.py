@@ -12,7 +12,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
@@ -167,7 +167,6 @@ class LLMGateway:
         knows whether an unknown value can be dropped or must fail.
         """
         started = time.perf_counter()
-        extra: dict[str, Any] = {} if temperature is None else {"temperature": temperature}
 
         def call() -> ChatCompletion:
             return self._client.chat.completions.create(
@@ -177,7 +176,7 @@ class LLMGateway:
                     "type": "json_schema",
                     "json_schema": {"name": schema_name, "schema": schema, "strict": True},
                 },
-                **extra,
+                temperature=openai.omit if temperature is None else temperature,
             )
 
         completion, attempts = self._with_retries(call, operation="complete_json")
@@ -268,7 +267,7 @@ class LLMGateway:
             )()
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        ceiling = min(self._backoff_max, self._backoff_base * 2 ** (attempt - 1))
+        ceiling = min(self._backoff_max, self._backoff_base * 2.0 ** (attempt - 1))
         delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)  # "equal jitter"
         if retry_after is not None:
             delay = max(delay, min(retry_after, self._backoff_max))
@@ -299,12 +298,9 @@ class TextStream(Iterator[str]):
     def close(self) -> None:
         self._gen.close()
 
-    def _run(self) -> Iterator[str]:
+    def _run(self) -> Generator[str, None, None]:
         gw = self._gateway
         started = time.perf_counter()
-        extra: dict[str, Any] = {}
-        if self._temperature is not None:
-            extra["temperature"] = self._temperature
 
         def call() -> openai.Stream[ChatCompletionChunk]:
             return gw._client.chat.completions.create(
@@ -312,7 +308,7 @@ class TextStream(Iterator[str]):
                 messages=_message_params(self._messages),
                 stream=True,
                 stream_options={"include_usage": True},
-                **extra,
+                temperature=openai.omit if self._temperature is None else self._temperature,
             )
 
         stream, self.attempts = gw._with_retries(call, operation="stream_text")

@@ -267,13 +267,15 @@ DANGER_NOW: dict[str, re.Pattern[str]] = {
         r"|throwing|banging)\b|\b(?:his|her)\s+(?:car|truck)\s+is\s+still\b",
         r"\b(?:im|i\s+am)\s+(?:locked|trapped|stuck|shut)\s+(?:in|inside|out)\b|\blocked\s+(?:the\s+doors?\s+|me\s+in\s+)?"
         r"from\s+the\s+outside\b|\bhas\s+me\s+(?:pinned|locked|shut|trapped)\b",
-        r"\b(?:im|i\s+am)\s+(?:hiding|in\s+the\s+(?:bathroom|closet|car|spare\s+room|basement))\b",
+        r"\b(?:im|i\s+am)\s+(?:hiding|in\s+the\s+(?:bathroom|closet|car|spare\s+room|basement))\b"
+        r"|(?:^|[.!?\n]\s*)hiding\s+(?:in|from|at)\b",
         r"\btyping\s+(?:this\s+)?(?:under|from|in\s+secret|quietly|secretly|on\s+(?:my|a)\s+(?:phone|laptop))"
         r"|\b(?:on|from)\s+a\s+(?:laptop|phone|computer)\s+(?:he|she)\s+(?:forgot|doesnt\s+know)",
         r"\b(?:cant|cannot)\s+(?:get\s+up|breathe|stop\s+the\s+bleeding)\b|\blooks?\s+(?:wrong|broken)\b",
         r"\bwhere\s+do\s+(?:i|we)\s+go\b|\bwhen\s+i\s+come\s+out\b|\b(?:come|coming)\s+back\s+with\b",
         r"\b(?:driving|taking)\s+me\s+(?:somewhere|away)\b|\bwont\s+(?:say|tell\s+me)\s+where\b|\bwalking\s+me\s+out\b",
         r"\b(?:isnt|is\s+not|not|stopped)\s+answering\b|\bin\s+the\s+(?:street|road)\b",
+        r"\bif\s+(?:im|i\s+am|i\s+dont\s+(?:come|get))\s+(?:not\s+)?(?:home|back|here)\s+(?:in|within|by)\b",
     ),
     "de": _any(
         r"\bich\s+bin\s+(?:\w+\s+)?(?:eingesperrt|eingeschlossen|ausgesperrt)\b|\b(?:er|sie)\s+steht\s+vor\s+der\s+tue?r\b"

@@ -6,7 +6,16 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from service.classify.taxonomy import RiskCategory, RiskLevel
-from service.safety import lexicon_de, lexicon_en, lexicon_en_abuse, lexicon_es, lexicon_fr
+from service.safety import (
+    lexicon_de,
+    lexicon_en,
+    lexicon_en_abuse,
+    lexicon_en_child,
+    lexicon_en_control,
+    lexicon_en_selfharm,
+    lexicon_es,
+    lexicon_fr,
+)
 from service.safety.context import ContextAnalyser, Cue
 from service.safety.language import detect_language
 from service.safety.mentions import Referent
@@ -18,6 +27,9 @@ from service.safety.rule import Kind, Rule
 ALL_RULES: tuple[Rule, ...] = (
     lexicon_en.RULES
     + lexicon_en_abuse.RULES
+    + lexicon_en_selfharm.RULES
+    + lexicon_en_control.RULES
+    + lexicon_en_child.RULES
     + lexicon_de.RULES
     + lexicon_fr.RULES
     + lexicon_es.RULES
@@ -135,7 +147,7 @@ def _apply_danger_now(findings: list[Finding], ctx: ContextAnalyser) -> list[Fin
         and not f.third_party
         and not f.capped
     ]
-    cues_now = [c for c in ctx.danger_now if not any(f.start <= c.start < f.end for f in harm)]
+    cues_now = list(ctx.danger_now)
     if not harm or not cues_now:
         return findings
     upgraded = [replace(f, level=RiskLevel.URGENT) if f in harm else f for f in findings]
@@ -214,8 +226,8 @@ def assess_risk(
         for m in rule.pattern.finditer(norm.text):
             if m.end() > m.start():
                 findings.extend(_judge(rule, m.start(), m.end(), ctx))
-    findings = _apply_danger_now(_apply_means(findings, ctx), ctx)
-    findings = _dedupe(_apply_mood(findings, mood))
+    findings = _apply_means(_apply_mood(findings, mood), ctx)
+    findings = _dedupe(_apply_danger_now(findings, ctx))
     own = [f for f in findings if not f.third_party]
     level = RiskLevel.highest(*(f.level for f in own))
     if not own and findings:

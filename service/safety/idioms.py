@@ -42,6 +42,42 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|cramps|allergies|migraine|boss|kids|baby)|(?!(?:hes|shes|theyre|he|she|they|is|was|has|as|us)\b)\w+s)"
             r"\s+(?:is\s+|are\s+|was\s+)?(?:literally\s+|actually\s+|slowly\s+|honestly\s+)?killing\s+me\b",
         ),
+        (
+            "en.kill_myself_laughing",
+            r"\bkill(?:ing|ed)?\s+(?:my|our|him|her)sel(?:f|ves)\s+laughing\b",
+        ),
+        (
+            "en.harmless_throw",
+            r"\b(?:threw|throws|throwing|thrown|chucked|tossed)\s+(?:a|his|her|the|some|my)?\s*(?:pillows?|cushions?"
+            r"|socks?|snowballs?|balls?|water|confetti|popcorn|grapes|paper\s+balls?|teddy|plushie|towel)\s+at\s+me\b",
+        ),
+        (
+            "en.sport_bruises",
+            r"\bbruis\w*\s+from\s+(?:\w+\s+){0,2}?(?:shots|paintball|game|match|training|practice|gym|workout|climbing"
+            r"|hike|hiking|bike|football|rugby|hockey|soccer|volleyball|boxing|sparring|class|yoga|dancing)\b"
+            r"|\b(?:paintball|rugby|hockey|boxing|sparring|laser\s+tag|airsoft|bouldering)\b[^.!?\n]{0,60}?\bbruis\w*",
+        ),
+        (
+            "en.work_case",
+            r"\boverdos\w*\s+(?:case|patient|call|victim|death|crisis|epidemic|awareness|training|prevention)s?\b"
+            r"|\b(?:patient|client|resident)s?\s+(?:\w+\s+){0,3}?overdos\w*",
+        ),
+        (
+            "en.care_keys",
+            r"\b(?:took|takes|hid|hides|kept|keeps)\s+my\s+(?:car\s+)?keys\b[^.!?\n]{0,40}?\b(?:because|since|as|so)\s+"
+            r"(?:i(?:d|ve)?\b[^.!?\n]{0,30}?\b(?:drunk|drinking|drinks|wine|beers?|tipsy|shots|high|sleepy|exhausted)"
+            r"|(?:i\s+)?(?:was|were|am|had\s+been)\s+(?:drunk|drinking|too\s+tired))",
+        ),
+        (
+            "en.mutual_tracking",
+            r"\b(?:track|tracks|see|sees|share|shares|follow)\s+(?:my|our)\s+(?:\w+\s+)?locations?\b(?=[^\n]{0,160}?"
+            r"\b(?:i\s+(?:track|see|share|have|follow)\s+(?:hers|his|theirs)(?:\s+too)?|we\s+both|each\s+other|mutual))"
+            r"|\bwe\s+(?:both\s+)?(?:share|track|see)\s+(?:each\s+others?\s+|our\s+)?locations?\b",
+        ),
+        (
+            "en.read_aloud",
+            r"\breads?\s+my\s+(?:texts|messages|emails|poems|diary)\s+(?:out\s+loud|aloud)\b",
+        ),
         ("en.youre_killing_me", r"\byou(?:re|\s+are)\s+killing\s+me\b|\bkill\s+me\s+now\b"),
         ("en.shoot_me", r"\b(?:just\s+)?shoot\s+me\s+now\b|\bjust\s+shoot\s+me\b"),
         (
@@ -136,7 +172,7 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "es.me_mata",
             r"\b(?:el|la|este|esta|mi)\s+(?:trabajo|calor|jefe|jefa|mama|madre|papa|padre|profe|espalda|cabeza"
-            r"|trafico)\s+(?:\w+\s+){0,3}?(?:me\s+)?(?:mata|matar|matara)\b|\bme\s+matas\b|\bmatar\s+el\s+tiempo\b"
+            r"|trafico)\s+(?:\w+\s+){0,3}?(?:me\s+)?(?:mata|matar|matara|matando)\b|\bme\s+matas\b|\bmatar\s+el\s+tiempo\b"
             r"|\bme\s+mato\s+(?:trabajando|estudiando|a\s+trabajar)\b|\bme\s+corto\s+el\s+pelo\b",
         ),
         ("es.me_empuja", r"\bme\s+empuj\w*\s+a\s+(?:ser|hacer|mejorar|seguir|estudiar|intentar)\b"),

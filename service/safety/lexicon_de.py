@@ -178,7 +178,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "hit_me_past",
-        r"\b(?:hat|hatte)\s+mich\s+(?:\w+\s+){0,4}?(?:geschlagen|geschubst|gestossen|getreten|gewue?rgt|verpruegelt"
+        r"\b(?:hat|hatte)\s+(?:er\s+|sie\s+)?mich\s+(?:\w+\s+){0,4}?(?:geschlagen|geschubst|gestossen|getreten|gewue?rgt|verpruegelt"
         r"|verprugelt|geohrfeigt|gebissen|angegriffen|vergewaltigt|verletzt|gepackt|an\s+den\s+haaren\s+gezogen"
         r"|gegen\s+die\s+wand\s+gedrue?ckt|zu\s+boden\s+geworfen|misshandelt|bespuckt|angespuckt|geschue?ttelt)\b",
         E,

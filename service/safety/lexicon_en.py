@@ -27,6 +27,7 @@ HARM_VERBS = (
     r"|chokes|strangled|strangles|beat|beats|beaten|smacked|smacks|bit|bites|spat\s+on|spit\s+on"
     r"|headbutted|elbowed|tackled|slammed|pinned|dragged|shook|burned|scratched|attacked"
     r"|assaulted|raped|molested|strangling|choking|beating|hitting|punching|kicking|slapping"
+    r"|yanked|body\s+slammed|stomped\s+on"
 )
 
 RULES: tuple[Rule, ...] = (
@@ -88,15 +89,17 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:end(?:ing)?|take|taking|took)\s+my\s+(?:own\s+)?life\b|\bend(?:ing)?\s+it\s+all\b"
         r"|\b(?:end|ending)\s+(?:it|things|everything)\b(?!\s+(?:with|between))",
         E,
+        attribution=AUTO,
         urgent_on_timing=True,
         jokeable=True,
     ),
     _r(
         "self_harm",
         "want_to_die",
-        r"\b(?:want|wanted|wanting|ready|planning|need)\s+to\s+(?:just\s+)?die\b"
+        r"\b(?:want|wanted|wanting|ready|planning|need|decided?|choose|chose|going)\s+to\s+(?:just\s+)?die\b"
         r"|\bwish\s+i\s+(?:could|would|was|were|had)?\s*(?:just\s+)?(?:die|died|dead)\b|\bbetter\s+off\s+dead\b",
         E,
+        attribution=AUTO,
         urgent_on_timing=True,
         jokeable=True,
     ),
@@ -111,8 +114,11 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "self_harm_word",
-        r"\bself[- ]?harm(?:ing|ed)?\b|\b(?:cut(?:ting)?|burn(?:ing|ed|t)?|hurt(?:ing)?|harm(?:ing|ed)?"
-        r"|starv(?:e|ing)|punish(?:ing|ed)?)\s+myself\b|\b(?:started|start)\s+cutting\s+again\b|\bcutting\s+again\b",
+        r"\bself[- ]?harm(?:ing|ed)?\b|\b(?:cut(?:ting)?|burn(?:ing|ed|t)?|hurt(?:ing)?|harm(?:ing|ed)?|hit(?:ting)?"
+        r"|punch(?:ed|ing)?|slap(?:ped|ping)?|scratch(?:ed|ing)?|bit|bite|biting|starv(?:e|ing)|punish(?:ing|ed)?)"
+        r"\s+myself\b|\b(?:started|start)\s+cutting\s+again\b|\bcutting\s+again\b"
+        r"|\b(?:burning|cutting|slashing|scratching|carving)\s+(?:into\s+)?my\s+(?:arms?|wrists?|legs?|thighs?|skin"
+        r"|stomach)\b",
         E,
         urgent_on_timing=True,
     ),
@@ -149,8 +155,9 @@ RULES: tuple[Rule, ...] = (
         "thinking_about_it",
         r"\b(?:think(?:ing)?|thought|thoughts)\s+(?:a\s+lot\s+)?(?:about|of)\s+(?:ending\s+it|ending\s+my\s+life"
         r"|ending\s+it\s+all|killing\s+myself|suicide|taking\s+my\s+(?:own\s+)?life|not\s+being\s+(?:here|alive|around)"
-        r"|hurting\s+myself|dying)\b",
+        r"|hurting\s+myself|dying|(?:my\s+own\s+)?death|being\s+dead|not\s+existing)\b",
         E,
+        attribution=AUTO,
         urgent_on_timing=True,
     ),
     _r(
@@ -160,6 +167,10 @@ RULES: tuple[Rule, ...] = (
         r"|\bwhats\s+the\s+point\s+(?:of|in)\s+(?:living|life|being\s+alive|going\s+on)\b"
         r"|\b(?:life|it)\s+(?:is\s+not|isnt)\s+worth\s+living\b|\bnot\s+worth\s+living\b"
         r"|\btired\s+of\s+(?:living|being\s+alive|life)\b|\bdone\s+with\s+(?:life|living)\b|\bhate\s+being\s+alive\b"
+        r"|\b(?:dont|do\s+not|cant|no\s+longer)\s+see\s+(?:the|much|any|a)\s+(?:point|reason)\s+(?:in|of|to|for)\s+"
+        r"(?:being\s+alive|living|life|going\s+on|keep\s+going|keeping\s+going|carrying\s+on|staying\s+alive)\b"
+        r"|\b(?:no|not\s+much|little)\s+(?:reason|point)\s+(?:to|in)\s+(?:keep(?:ing)?\s+going|carry(?:ing)?\s+on"
+        r"|keep(?:ing)?\s+living|get(?:ting)?\s+up\s+any\s*more)\b(?!\s+(?:to|with)\b)"
         r"|\b(?:nobody|no\s+one)\s+would\s+(?:miss\s+me|notice\s+if\s+i\s+(?:was|were)\s+gone|care\s+if\s+i\s+died)\b",
         E,
         negatable=False,

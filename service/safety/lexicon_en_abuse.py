@@ -19,7 +19,10 @@ RULES: tuple[Rule, ...] = (
         "partner_violence",
         "attack_now",
         rf"\b{HES}\s+(?:\w+\s+)?(?:hitting|beating|choking|strangling|punching|kicking|attacking|hurting"
-        r"|stabbing|dragging|smothering|suffocating)\s+me\b(?!\s+(?:when|whenever|every|sometimes|since|for))",
+        r"|stabbing|dragging|smothering|suffocating)\s+me\b(?!\s+(?:when|whenever|every|sometimes|since"
+        r"|for(?!\s+(?:an|a\s+few|the\s+last|\d+)\s+(?:hours?|minutes?|mins?)\b)))"
+        rf"|\b{HE}\s+(?:has|have)\s+been\s+(?:\w+\s+)?(?:hitting|beating|choking|punching|kicking|attacking)\s+me\s+"
+        r"(?:\w+\s+){0,4}?for\s+(?:an|a\s+few|the\s+last|\d+)\s+(?:hours?|minutes?|mins?)\b",
         U,
     ),
     _r(
@@ -60,6 +63,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:bathroom|closet|bedroom|car|basement|wardrobe|toilet)\b",
         E,
         urgent_on_timing=True,
+        jokeable=True,
     ),
     _r(
         "partner_violence",
@@ -110,9 +114,10 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "afraid_hell_hurt",
-        rf"\b(?:scared|afraid|terrified|worried|frightened)\s+(?:that\s+)?{HE}{WILL}\s+(?:\w+\s+)?(?:hurt|hit|kill)\b"
+        rf"\b(?:scared|afraid|terrified|worried|frightened)\s+(?:that\s+)?{HE}{WILL}\s+(?!be\b)(?:\w+\s+)?(?:hurt|hit|kill)\b"
         rf"|\b(?:scared|afraid|terrified)\s+(?:of\s+)?what\s+{HE}\s+(?:might|will|could|would)\s+do\b"
-        r"|\bafraid\s+for\s+my\s+(?:life|safety)\b|\b(?:afraid|scared)\s+to\s+go\s+home\b",
+        r"|\bafraid\s+for\s+my\s+(?:life|safety)\b|\b(?:afraid|scared)\s+to\s+go\s+home\b"
+        r"(?!\s+to\s+(?:my|the|our)\s+(?:province|country|village|hometown|town|parents|family|city))",
         E,
         urgent_on_timing=True,
     ),
@@ -124,7 +129,13 @@ RULES: tuple[Rule, ...] = (
         negatable=False,
     ),
     # --- partner violence: recent, not now ----------------------------------------------------------
-    _r("partner_violence", "hit_me", rf"\b(?:{HARM_VERBS})\s+me\b(?!\s+(?:out|off)\b)", E),
+    _r(
+        "partner_violence",
+        "hit_me",
+        rf"\b(?:{HARM_VERBS})\s+me\b(?!\s+(?:out|off)\b)",
+        E,
+        urgent_on_timing=True,
+    ),
     _r(
         "partner_violence",
         "i_was_hit",
@@ -213,7 +224,7 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:put|installed|hid|placed)\s+(?:an?\s+)?(?:airtag|tracker|tracking\s+app|spyware|app|gps|camera)\s+"
         r"(?:on|in)\s+my\b|\bmakes?\s+me\s+(?:share|send|turn\s+on)\s+my\s+(?:live\s+)?location\b"
         r"|\bto\s+know\s+where\s+i\s+am\s+(?:all\s+the\s+time|at\s+all\s+times|every\s+(?:minute|second|hour))\b"
-        r"|\bstalk(?:s|ed|ing)?\s+me\b|\bshows?\s+up\s+at\s+my\s+(?:work|job|office)\b",
+        r"|\bstalk(?:s|ed|ing)?\s+me\b|\b(?:shows?|showed|showing)\s+up\s+at\s+my\s+(?:work|job|office|school|door)\b",
         E,
         guard_writer_subject=True,
     ),
@@ -237,8 +248,10 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "not_allowed",
-        r"\b(?:im|i\s+am)\s+not\s+allowed\s+to\b|\bnot\s+allowed\s+to\s+(?:see|go|have|talk|work|leave|use"
-        r"|drive|spend|call|text|wear|visit|meet)\b",
+        r"(?<!that\s)(?<!which\s)\b(?:im|i\s+am)\s+not\s+allowed\s+to\b(?![^.!?\n,]{0,60}\?)"
+        r"(?!\s+(?:follow|look\s+at|touch|read|open)\s+(?:his|her|it)\b)"
+        r"|\bnot\s+allowed\s+to\s+(?:see|go|have|talk|work|leave|use|drive|spend|call|text|wear|visit|meet)\b"
+        r"(?![^.!?\n,]{0,60}\?)",
         E,
         negatable=False,
     ),
@@ -264,11 +277,13 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "takes_my_things",
-        r"\b(?:takes|took|taking|hides|hid|hiding|keeps|kept|confiscat\w+)\s+(?:away\s+)?my\s+(?:car\s+keys|keys"
+        r"\b(?:takes|took|taken|taking|hides|hid|hiding|keeps|kept|confiscat\w+)\s+(?:away\s+)?my\s+(?:car\s+keys|keys"
         r"|phone|passport|id|wallet|bank\s+card|debit\s+card|credit\s+cards?|cards|paycheck|paycheque|salary"
-        r"|wages|money|documents|papers)\b|\block(?:s|ed)?\s+me\s+(?:in|out|inside|up)\b",
+        r"|wages|money|documents|papers)\b|\block(?:s|ed)?\s+me\s+(?:in|out|inside|up)\b"
+        r"|\bhas\s+me\s+(?:pinned|locked|shut|trapped)\s+(?:\w+\s+)?(?:in|out|inside)\b",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",
@@ -371,7 +386,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         "child_safety",
         "left_alone",
-        rf"\b(?:leaves|left|leaving|leave)\s+{KIDS}\s+(?:\w+\s+){{0,2}}?(?:alone|unattended|unsupervised"
+        rf"\b(?:leaves|left|leaving|leave)\s+(?!(?:the|my|our|his|her)\s+(?:9|1\d)\s*(?:-|\s)?(?:year|yr))"
+        rf"{KIDS}\s+(?:\([^)]{{0,20}}\)\s+)?(?:\w+\s+){{0,2}}?(?:alone|unattended|unsupervised"
         r"|home\s+alone|in\s+the\s+car|by\s+(?:him|her|them)sel(?:f|ves))\b",
         E,
         attribution=OTHER,
@@ -380,7 +396,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "child_safety",
         "drunk_with_kids",
-        rf"\b(?:drunk|wasted|high|stoned|drinking|intoxicated|hammered|blackout)\s+(?:\w+\s+){{0,3}}?"
+        rf"\b(?:drunk|wasted|high|stoned|drinking|intoxicated|hammered|blackout)\s+(?:\w+\s+){{0,5}}?"
         rf"(?:with|around|while\s+(?:watching|looking\s+after|babysitting|driving|caring\s+for))\s+{KIDS}\b"
         rf"|\b(?:drives|drove|driving|drive)\s+(?:\w+\s+){{0,2}}?(?:drunk|high|wasted|after\s+drinking)\s+with\s+{KIDS}\b"
         rf"|\b(?:drives|drove|driving)\s+{KIDS}\s+(?:\w+\s+){{0,2}}?(?:drunk|high|wasted)\b",

@@ -30,7 +30,7 @@ _PARTNER = (
 )
 _THIRD = (
     r"friends?|bestie|bff|sister|brother|sis|mom|mum|mother|dad|father|cousin|aunt|uncle"
-    r"|co-?worker|colleague|neighbou?r|roommate|flatmate|classmate|boss|niece|nephew"
+    r"|mate|best\s+mate|buddy|pal|co-?worker|colleague|neighbou?r|roommate|flatmate|classmate|boss|niece|nephew"
     r"|grandma|grandpa|grandmother|grandfather|(?:sister|brother|mother|father)-?in-?law|in-?laws"
     r"|stepmom|stepdad|teacher|student|client|coach"
     r"|schwester|bruder|mutter|mama|vater|papa|cousine|tante|onkel|kollegin|kollege|nachbarin"
@@ -57,11 +57,15 @@ _MENTION = compile_pattern(
             # A child's parent is the partner: "his dad", "the kids' mom".
             r"(?P<parent>\b(?:his|her|their|the\s+kids|our\s+kids|my\s+kids)\s+(?:dad|father|mom|mum|mother|stepdad)\b)",
             # Someone else's partner: "my sister's husband", "her boyfriend", "le mari de ma soeur".
-            rf"(?P<thirdpartner>\b(?:(?:{_MY}|a)\s+)?(?:{_THIRD})s?\s+(?:{_PARTNER})\b"
+            rf"(?P<thirdpartner>\b(?:(?:{_MY}|a)\s+)?(?:\w+\s+)?(?:{_THIRD}|{_CHILD}|{_PARTNER})s\s+(?:new\s+)?(?:{_PARTNER})\b"
+            rf"|\b(?:(?:{_MY}|a)\s+)?(?:{_THIRD})s?\s+(?:{_PARTNER})\b"
             rf"|\b(?:{_POSSESSIVE_OTHER})\s+(?:{_PARTNER})\b"
             rf"|\b(?:{_PARTNER})\s+(?:of|de|von|del)\s+(?:{_MY}|la|una?)\s+(?:{_THIRD})\b"
             rf"|\b(?:{_PARTNER})\s+(?:meiner|meines|von\s+meiner|von\s+meinem)\s+(?:{_THIRD})\b)",
             # "a friend", "meine beste Freundin", "ein Freund von mir" are not the partner.
+            # A child's class, school or friend is someone else: "my daughter's class".
+            rf"(?P<childcircle>\b(?:{_MY}\s+)?(?:{_CHILD})s\s+(?:class|classmates?|school|teacher|friends?|coach|team)\b"
+            r"|\b(?:a|another|some)\s+(?:kid|child|boy|girl|student)\b)",
             r"(?P<thirdfriend>\b(?:eine?|einer|beste[rn]?|guter?)\s+freund(?:in)?\b|\bfreund(?:in)?\s+von\s+mir\b)",
             rf"(?P<child>\b(?:(?:{_MY}|the|a|le|la|les|el|los|las|das|die|der)\s+)?(?:{_CHILD})\b)",
             rf"(?P<third>\b(?:(?:{_MY}|a|an)\s+)?(?:{_THIRD})\b)",

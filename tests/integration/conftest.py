@@ -36,13 +36,6 @@ def redis(backing_services: tuple[str, str]) -> Iterator[Redis]:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Any:
-    from service.knowledge.embedder import get_embedder
-
-    return get_embedder("local:all-MiniLM-L6-v2")
-
-
-@pytest.fixture(scope="session")
 def knowledge_base(database: Database, embedder: Any) -> Path:
     """The real cards of knowledge/, ingested once for the session."""
     from service.knowledge.ingest import ingest

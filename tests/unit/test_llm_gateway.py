@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from service.lib.llm import (
+    CircuitBreaker,
     LLMError,
     LLMGateway,
     LLMOutputError,
@@ -42,6 +44,11 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def state(gateway: LLMGateway) -> str:
+    """The breaker state, read fresh (mypy would otherwise narrow the property)."""
+    return gateway.breaker.state
 
 
 @pytest.fixture
@@ -226,7 +233,7 @@ def test_breaker_opens_after_consecutive_failures_and_closes_after_cooldown(
     for _ in range(3):
         with pytest.raises(LLMUnavailableError, match="after 1 attempts"):
             gateway.complete_json(MESSAGES, "answer_v1", SCHEMA)
-    assert gateway.breaker.state == "open"
+    assert state(gateway) == "open"
 
     # Open: fails at once, without touching the endpoint.
     llm.json(GOOD)
@@ -239,9 +246,9 @@ def test_breaker_opens_after_consecutive_failures_and_closes_after_cooldown(
         gateway.complete_json(MESSAGES, "answer_v1", SCHEMA)
 
     clock.now += 1.0
-    assert gateway.breaker.state == "half_open"
+    assert state(gateway) == "half_open"
     assert gateway.complete_json(MESSAGES, "answer_v1", SCHEMA).data == GOOD
-    assert gateway.breaker.state == "closed"
+    assert state(gateway) == "closed"
     assert len(llm.requests) == 4
 
 
@@ -256,7 +263,7 @@ def test_a_failed_probe_reopens_the_breaker(
     clock.now += 5.0
     with pytest.raises(LLMUnavailableError, match="after 1 attempts"):
         gateway.complete_json(MESSAGES, "answer_v1", SCHEMA)  # the probe, which fails
-    assert gateway.breaker.state == "open"
+    assert state(gateway) == "open"
     with pytest.raises(LLMUnavailableError, match="circuit breaker open"):
         gateway.complete_json(MESSAGES, "answer_v1", SCHEMA)
     assert len(llm.requests) == 2
@@ -272,8 +279,39 @@ def test_success_resets_the_failure_count(
     gateway.complete_json(MESSAGES, "answer_v1", SCHEMA)
     with pytest.raises(LLMUnavailableError):
         gateway.complete_json(MESSAGES, "answer_v1", SCHEMA)
-    assert gateway.breaker.state == "closed"
+    assert state(gateway) == "closed"
     assert gateway.complete_json(MESSAGES, "answer_v1", SCHEMA).data == GOOD
+
+
+def test_only_one_probe_passes_a_half_open_breaker_under_concurrency() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker(threshold=2, cooldown=10.0, clock=clock)
+    breaker.failure()
+    assert breaker.state == "closed"
+    breaker.failure()
+    clock.now += 10.0
+    passed: list[int] = []
+    refused: list[int] = []
+    start = threading.Barrier(16)
+
+    def caller(i: int) -> None:
+        start.wait()
+        try:
+            breaker.allow()
+        except LLMUnavailableError:
+            refused.append(i)
+        else:
+            passed.append(i)
+
+    threads = [threading.Thread(target=caller, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert (len(passed), len(refused)) == (1, 15)
+    breaker.success()
+    assert breaker.state == "closed"
+    breaker.allow()
 
 
 def test_streaming_yields_deltas_in_order_as_they_arrive(

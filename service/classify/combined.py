@@ -1,0 +1,69 @@
+"""The LLM backend in service: the local classifier first (rules + risk heads), then the model.
+
+The LLM reads patterns and burnout signals and may raise the risk level; it can never lower
+what the rules and the local risk heads found. If the LLM is unavailable or answers badly, the
+local result stands, with a note saying so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import structlog
+
+from service.classify.classifier import CheckInText, ClassificationResult, LocalClassifier
+from service.classify.llm_backend import LLMClassifier
+from service.classify.taxonomy import POSITIVE_PATTERNS, RiskLevel
+from service.lib.llm import LLMError
+
+log = structlog.get_logger(__name__)
+
+
+class LLMBackedClassifier:
+    backend = "llm"
+
+    def __init__(self, llm: LLMClassifier, local: LocalClassifier) -> None:
+        self.llm = llm
+        self.local = local
+
+    def classify_batch(self, items: list[CheckInText]) -> list[ClassificationResult]:
+        return [
+            self._one(item, base)
+            for item, base in zip(items, self.local.classify_batch(items), strict=True)
+        ]
+
+    def _one(self, item: CheckInText, base: ClassificationResult) -> ClassificationResult:
+        try:
+            labels = self.llm.classify(
+                item.text, mood=item.mood, connection=item.connection, locale=item.locale
+            )
+        except LLMError as exc:
+            log.warning(
+                "llm classification unavailable; local result stands", error=type(exc).__name__
+            )
+            return replace(
+                base,
+                notes=[*base.notes, f"llm unavailable ({type(exc).__name__}); local model used"],
+            )
+        level = RiskLevel.highest(base.risk_level, labels.risk_level)
+        categories = set(base.risk_categories)
+        if level.at_least(RiskLevel.ELEVATED):
+            categories |= set(labels.risk_categories)
+        else:
+            categories = set()
+        patterns = set(labels.patterns)
+        if level.at_least(RiskLevel.ELEVATED):
+            patterns -= {str(p) for p in POSITIVE_PATTERNS}
+        evidence = list(base.evidence) + [
+            {**span, "rule": f"llm:{labels.prompt_ref}"} for span in labels.evidence
+        ]
+        return replace(
+            base,
+            risk_level=level,
+            risk_categories=sorted(categories),
+            patterns=sorted(patterns),
+            burnout_signals=sorted(labels.burnout_signals),
+            evidence=evidence,
+            backend=self.backend,
+            model_version=f"{labels.model}|{labels.prompt_ref}|{base.model_version}",
+        )

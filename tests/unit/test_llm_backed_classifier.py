@@ -1,0 +1,78 @@
+"""The LLM backend in service: it may raise risk, never lower it; if it fails the local result stands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from service.classify.classifier import CheckInText, LocalClassifier
+from service.classify.combined import LLMBackedClassifier
+from service.classify.llm_backend import LLMClassifier
+from service.classify.local_model import LocalModel
+from service.classify.taxonomy import RiskLevel
+from service.lib.llm import LLMGateway
+from tests.support.scripted_llm import ScriptedLLM
+
+
+def labels(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "risk_level": "none",
+        "risk_categories": [],
+        "patterns": [],
+        "burnout_signals": [],
+        "evidence": [],
+    }
+    return {**base, **overrides}
+
+
+@pytest.fixture(scope="module")
+def local(embedder: Any) -> LocalClassifier:
+    return LocalClassifier(LocalModel.load(), embedder)
+
+
+def backed(llm: ScriptedLLM, local: LocalClassifier) -> LLMBackedClassifier:
+    gateway = LLMGateway(llm.base_url, llm.model, "test-key", timeout=1.0, max_retries=1,
+                         backoff_base=0.01)  # fmt: skip
+    return LLMBackedClassifier(LLMClassifier(gateway), local)
+
+
+def test_llm_labels_patterns_and_cannot_lower_urgent_risk(local: LocalClassifier) -> None:
+    text = "I counted out the pills, tonight I'm going to take them all"
+    with ScriptedLLM() as llm:
+        llm.json(labels(patterns=["vulnerability"], evidence=[{"label": "vulnerability",
+                                                               "quote": "counted out"}]))  # fmt: skip
+        result = backed(llm, local).classify_batch([CheckInText(text)])[0]
+        sent = llm.requests[0].content_of("user")
+    assert result.risk_level == RiskLevel.URGENT  # the model said "none": ignored
+    assert "self_harm" in result.risk_categories
+    assert result.backend == "llm"
+    assert text in sent
+
+
+def test_llm_can_raise_the_level(local: LocalClassifier) -> None:
+    text = "we had a nice walk, he held my hand"
+    with ScriptedLLM() as llm:
+        llm.json(labels(risk_level="elevated", risk_categories=["coercive_control"],
+                        patterns=["responsiveness"]))  # fmt: skip
+        result = backed(llm, local).classify_batch([CheckInText(text)])[0]
+    assert result.risk_level == RiskLevel.ELEVATED
+    assert result.risk_categories == ["coercive_control"]
+    assert result.patterns == []  # positive labels are dropped under real danger
+
+
+def test_llm_failure_keeps_the_local_result(local: LocalClassifier) -> None:
+    text = "She was on her phone the whole dinner again"
+    with ScriptedLLM() as llm:
+        llm.status(500).status(500)
+        result = backed(llm, local).classify_batch([CheckInText(text)])[0]
+    assert result.backend == "local"
+    assert "technoference" in result.patterns
+    assert any("llm unavailable" in n for n in result.notes)
+
+
+def test_malformed_llm_output_keeps_the_local_result(local: LocalClassifier) -> None:
+    with ScriptedLLM() as llm:
+        llm.text("this is not json")
+        result = backed(llm, local).classify_batch([CheckInText("fine day")])[0]
+    assert result.backend == "local"
