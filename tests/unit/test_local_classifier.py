@@ -19,11 +19,11 @@ from service.classify.classifier import (
     LocalClassifier,
     classify_with_deadline,
 )
-from service.cli.classify import parse_line
 from service.classify.dataset import fingerprint, load_examples, split
 from service.classify.local_model import LocalModel
 from service.classify.taxonomy import RiskLevel
 from service.classify.training import train
+from service.cli.classify import parse_line
 from service.safety import assess_risk
 from tests.conftest import REPO
 
@@ -116,7 +116,7 @@ def test_training_is_reproducible(embedder: Any) -> None:
 @given(st.text(max_size=200))
 @settings(max_examples=200)
 def test_batch_line_parser_never_raises(line: str) -> None:
-    ident, item, problem = parse_line(line, 1)
+    _ident, item, problem = parse_line(line, 1)
     assert (item is None) == (problem is not None)
 
 
