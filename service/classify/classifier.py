@@ -85,9 +85,9 @@ class LocalClassifier:
         self.model = model
         self.embedder = embedder
         self.version = f"{model.version}+{RULES_VERSION}"
-        widths = (embedder.dim, model.featurizer.word.width)
-        self._word_slice = slice(widths[0], widths[0] + widths[1])
-        self._word_terms = {i: t for t, i in model.featurizer.word.vocabulary.items()}
+        lexical_start = embedder.dim
+        lexical_end = lexical_start + model.featurizer.word.width + model.featurizer.char.width
+        self._lexical_slice = slice(lexical_start, lexical_end)
 
     def classify(self, item: CheckInText) -> ClassificationResult:
         return self.classify_batch([item])[0]
@@ -162,7 +162,8 @@ class LocalClassifier:
     def _label_spans(
         self, text: str, label: str, j: int, features: sparse.csr_matrix
     ) -> list[dict[str, Any]]:
-        """Where in the text a label came from: lexicon cues, else the n-grams that weighed most."""
+        """Where in the text a label came from: its lexicon cues, else the sentence whose words
+        weigh most for the label (a readable span a coach can check)."""
         cues = PATTERN_CUES if label in PATTERN_SET else BURNOUT_CUES
         hits = [h for h in find_cues(text, cues) if h.label == label]
         if hits:
@@ -170,27 +171,41 @@ class LocalClassifier:
                 {"label": label, "start": h.start, "end": h.end, "quote": h.quote, "rule": "cue"}
                 for h in hits[:2]
             ]
-        row = features[:, self._word_slice].tocoo()
-        weights = self.model.labels.coef[j, self._word_slice]
-        scored = sorted(
-            (
-                (float(v) * float(weights[c]), int(c))
-                for c, v in zip(row.col, row.data, strict=True)
-            ),
-            reverse=True,
-        )
-        spans: list[dict[str, Any]] = []
-        for contribution, col in scored[:3]:
-            if contribution <= 0:
-                break
-            term = self._word_terms[col]
-            match = re.search(r"\b" + r"\W+".join(map(re.escape, term.split())) + r"\b", text, re.I)
-            if match:
-                spans.append(
-                    {"label": label, "start": match.start(), "end": match.end(),
-                     "quote": match.group(0), "rule": "model.ngram"}
-                )  # fmt: skip
-        return spans
+        sentences = sentence_spans(text)
+        if len(sentences) <= 1:
+            start, end = sentences[0] if sentences else (0, len(text))
+            return [{"label": label, "start": start, "end": end, "quote": text[start:end],
+                     "rule": "model.text"}]  # fmt: skip
+        parts = [text[a:b] for a, b in sentences]
+        lexical = sparse.hstack(
+            [
+                self.model.featurizer.word.transform(parts),
+                self.model.featurizer.char.transform(parts),
+            ]
+        ).tocsr()
+        scores = lexical @ self.model.labels.coef[j, self._lexical_slice]
+        best = int(np.argmax(scores))
+        start, end = sentences[best]
+        return [{"label": label, "start": start, "end": end, "quote": text[start:end],
+                 "rule": "model.sentence"}]  # fmt: skip
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences in ``text``, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[position:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append((position + lead, position + len(chunk.rstrip())))
+        if match:
+            position = match.end()
+    return spans
 
 
 def combine_risk(

@@ -196,3 +196,36 @@ def open_input(path: str) -> TextIO:
     if not file.exists():
         raise click.ClickException(f"no such file: {path}")
     return file.open(encoding="utf-8")
+
+
+def eval_counselchat_command(settings: Settings, csv_path: Path | None, backend: str) -> None:
+    from service.classify.counselchat import DEFAULT_CSV, LEVELS, analyse, load_questions
+
+    path = csv_path or DEFAULT_CSV
+    if not path.exists():
+        raise click.ClickException(f"CounselChat CSV not found at {path}")
+    questions = load_questions(path)
+    err.print(f"classifying {len(questions)} distinct questions")
+    report = analyse(_classifier(settings, backend), questions)
+    console = Console()
+    for title, block in (
+        (
+            f"test split ({report['test_split']['questions']} questions)",
+            report["test_split"]["by_topic"],
+        ),
+        ("all splits", report["all_splits"]["by_topic"]),
+    ):
+        table = Table(title=f"risk level by topic: {title}")
+        table.add_column("topic")
+        for level in LEVELS:
+            table.add_column(level, justify="right")
+        for topic, counts in block.items():
+            table.add_row(topic, *(str(counts[lvl]) for lvl in LEVELS))
+        console.print(table)
+    for topic, focus in report["focus_topics_all_splits"].items():
+        console.print(f"{topic}: {focus['questions']} questions → levels {focus['levels']}, "
+                      f"categories {focus['categories']}")  # fmt: skip
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    out = REPORTS_DIR / f"counselchat-{report['backend']}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    click.echo(f"report (with {len(report['sample'])} sample outputs) written to {out}")

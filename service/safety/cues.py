@@ -134,7 +134,8 @@ TRIVIAL = _any(
     r"|shopping|haircut|charger|plants?|wifi|alarm|playlist|music|hoodie|blanket|parking)\b",
     r"\b(?:hangover|homework|exams?|meetings?|mondays?|deadline|emails|commute|weather|heat|cold|flu"
     r"|taxes|traffic|gym|workout|cramps|period|hungry|hunger|hambre|faim|hunger)\b",
-    r"\b(?:late|wedding|ikea|wardrobe|instructions|furniture|recipe|karaoke|birthday\s+cake)\b",
+    r"\b(?:late|wedding|ikea|wardrobe|instructions|furniture|recipe|karaoke|birthday\s+cake|milk|bills?|credit\s+card"
+    r"|mess|receipts?|amazon|packages?|sauce|spicy|dent|scratch|forgot|forget|leftover|fridge|thermostat|netflix)\b",
     r"\b(?:schokolade|pommes|kuchen|kekse|eis|bier|chips|fernbedienung|serie|spoiler|socken"
     r"|geschirr|wasche|waesche|schnarchen|schnarcht|klopapier|handtuch|pizza|nutella)\b",
     r"\b(?:frites|chocolat|gateau|biscuits|bonbons|dessert|telecommande|serie|chaussettes"
@@ -147,6 +148,11 @@ TRIVIAL = _any(
 JOKE_EXPLICIT = _any(
     r"\bas\s+a\s+(?:joke|prank|gag)\b|\bjokingly\b|\bpranked\s+me\b|\bfor\s+a\s+laugh\b",
     r"\bals\s+(?:scherz|witz)\b|\bpour\s+(?:rire|blaguer)\b|\bpara\s+hacer\s+una\s+broma\b|\bde\s+broma\b",
+    # Not meant (by accident) or asked for (consent): "because I asked him to".
+    r"\b(?:by\s+accident|accidentally|aus\s+versehen|versehentlich|par\s+accident|sans\s+faire\s+expres|sin\s+querer"
+    r"|por\s+accidente)\b|\bon\s+a\s+(?:bien\s+)?ri\b",
+    r"\b(?:because|since|as|and|weil|parce\s+que|porque|y)\s+(?:i|ich|je|yo)\s+(?:\w+\s+)?(?:asked|wanted\s+(?:him|her)\s+to"
+    r"|gebeten|lui\s+ai\s+demande|se\s+lo\s+pedi|le\s+pedi)\b",
 )
 
 # --- past and resolved -----------------------------------------------------------------------
@@ -182,7 +188,8 @@ RESOLVED = _any(
 # --- cues that turn a plan or threat into imminent danger (reported as evidence) -------------
 TIMING: dict[str, re.Pattern[str]] = {
     "en": _any(
-        r"\b(?:tonight|today|right\s+now|just\s+now|now|tomorrow|as\s+we\s+speak|at\s+this\s+moment)\b",
+        r"\b(?:tonight|today|right\s+now|just\s+now|tomorrow|as\s+we\s+speak|at\s+this\s+moment)\b",
+        r"\b(?:it|this|myself|me|here)\s+now\b(?!\s+(?:and\s+then|that|than))",
         r"\bthis\s+(?:evening|afternoon|morning|weekend)\b|\bin\s+(?:an|a\s+few|\d+)\s+(?:hours?|minutes?|mins?)\b",
         r"\bwhen\s+(?:he|she|they)\s+gets?\s+(?:home|back|here|in)\b|\ball\s+night\b|\bafter\s+(?:dinner|work)\b",
         r"\b(?:an|a\s+few|\d+|ten|twenty|thirty|few)\s+(?:hours?|minutes?|mins?)\s+ago\b|\bearlier\s+tonight\b",
@@ -272,6 +279,8 @@ DANGER_NOW: dict[str, re.Pattern[str]] = {
         r"\btyping\s+(?:this\s+)?(?:under|from|in\s+secret|quietly|secretly|on\s+(?:my|a)\s+(?:phone|laptop))"
         r"|\b(?:on|from)\s+a\s+(?:laptop|phone|computer)\s+(?:he|she)\s+(?:forgot|doesnt\s+know)",
         r"\b(?:cant|cannot)\s+(?:get\s+up|breathe|stop\s+the\s+bleeding)\b|\blooks?\s+(?:wrong|broken)\b",
+        r"\b(?:floppy|limp|unresponsive|seizure|unconscious|gash|bleeding|wont\s+wake\s+up|not\s+waking\s+up)\b"
+        r"|\bwont\s+let\s+me\s+take\s+(?:him|her|them|me)\s+to\s+(?:a|the)\s+(?:doctor|hospital|er)\b",
         r"\bwhere\s+do\s+(?:i|we)\s+go\b|\bwhen\s+i\s+come\s+out\b|\b(?:come|coming)\s+back\s+with\b",
         r"\b(?:driving|taking)\s+me\s+(?:somewhere|away)\b|\bwont\s+(?:say|tell\s+me)\s+where\b|\bwalking\s+me\s+out\b",
         r"\b(?:isnt|is\s+not|not|stopped)\s+answering\b|\bin\s+the\s+(?:street|road)\b",

@@ -8,13 +8,16 @@ from dataclasses import dataclass, replace
 from service.classify.taxonomy import RiskCategory, RiskLevel
 from service.safety import (
     lexicon_de,
+    lexicon_de_extra,
     lexicon_en,
     lexicon_en_abuse,
     lexicon_en_child,
     lexicon_en_control,
     lexicon_en_selfharm,
     lexicon_es,
+    lexicon_es_extra,
     lexicon_fr,
+    lexicon_fr_extra,
 )
 from service.safety.context import ContextAnalyser, Cue
 from service.safety.language import detect_language
@@ -31,8 +34,11 @@ ALL_RULES: tuple[Rule, ...] = (
     + lexicon_en_control.RULES
     + lexicon_en_child.RULES
     + lexicon_de.RULES
+    + lexicon_de_extra.RULES
     + lexicon_fr.RULES
+    + lexicon_fr_extra.RULES
     + lexicon_es.RULES
+    + lexicon_es_extra.RULES
 )
 _VERY_LOW_MOOD = 1
 

@@ -75,6 +75,12 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bwe\s+(?:both\s+)?(?:share|track|see)\s+(?:each\s+others?\s+|our\s+)?locations?\b",
         ),
         (
+            "en.medical_orders",
+            r"\b(?:doctor|doctors|dr|dietitian|physio|surgeon|nurse|midwife|coach|trainer)\b[^.!?\n]{0,60}?"
+            r"\bnot\s+allowed\s+to\b|\bnot\s+allowed\s+to\b[^.!?\n]{0,60}?\b(?:doctor|doctors|dr|dietitian|physio"
+            r"|surgeon|midwife|according\s+to|after\s+(?:my|the)\s+(?:surgery|operation|c-section))\b",
+        ),
+        (
             "en.read_aloud",
             r"\breads?\s+my\s+(?:texts|messages|emails|poems|diary)\s+(?:out\s+loud|aloud)\b",
         ),

@@ -24,8 +24,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "means_ready",
-        rf"\b{_PILLS}\s+(?:\w+\s+){{0,3}}?(?:liegen|sind|habe\s+ich)\s+(?:\w+\s+){{0,2}}?(?:bereit|parat|gezae?hlt"
-        r"|gesammelt|zurechtgelegt)\b"
+        rf"\b{_PILLS}\s+(?:\w+\s+){{0,3}}?(?:liegen|sind|habe\s+ich)\s+(?:\w+\s+){{0,2}}?(?:gezae?hlt|gesammelt"
+        r"|gehortet)\b|\balle\s+(?:meine\s+)?{_PILLS}\s+(?:liegen|sind)\s+(?:\w+\s+)?(?:bereit|parat|zurechtgelegt)\b"
         r"|\b(?:brief\w*|alles\s+ist\s+(?:bereit|vorbereitet|geregelt))\b[^\n]{0,80}?\b(?:mache|tue)\s+ich\s+es\b"
         r"|\b(?:mache|tue)\s+ich\s+es\b[^\n]{0,80}?\b(?:alles\s+ist\s+(?:bereit|vorbereitet|geregelt)|brief\w*)",
         U,
@@ -60,8 +60,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "cover_story",
-        r"\b(?:gesagt|erzae?hlt),?\s+(?:dass\s+)?ich\s+(?:sei|wae?re|bin)\s+(?:\w+\s+){0,3}?(?:gestue?rzt|gefallen"
-        r"|ausgerutscht|gegen\s+die\s+tue?r\s+gelaufen)\b",
+        r"\b(?:wir\s+haben|er\s+hat\s+mich\s+gezwungen|sie\s+hat\s+mich\s+gezwungen|ich\s+musste|musste\s+ich)\b"
+        r"[^.!?\n]{0,40}?(?:gesagt|erzae?hlt|sagen|erzae?hlen),?\s+(?:\w+\s+){0,3}?(?:dass\s+)?ich\s+(?:\w+\s+){0,3}?"
+        r"(?:gestue?rzt|gefallen|ausgerutscht)\b|\bgegen\s+(?:die|eine)\s+tue?r\s+gelaufen\b",
         E,
     ),
     _r(
@@ -87,6 +88,7 @@ RULES: tuple[Rule, ...] = (
         r"|\bsperrt\s+mich\s+(?:\w+\s+){0,2}?(?:ein|aus)\b",
         E,
         urgent_on_timing=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",
@@ -98,6 +100,7 @@ RULES: tuple[Rule, ...] = (
         r"|ec-karte)|die\s+(?:papiere|medikamente))\b|\bhat\s+meine\s+rente\s+ue?bernommen\b",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",
@@ -130,7 +133,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "child_safety",
         "child_fear",
-        rf"\b{_KIDS}\b[^.!?\n]{{0,60}}?\b(?:panische\s+)?angst\s+vor\s+(?:ihm|ihr)\b"
+        rf"\b{_KIDS}\b[^.!?\n]{{0,60}}?\b(?:panische|grosse|furchtbare|solche|schreckliche|toe?dliche)\s+angst\s+vor\s+(?:ihm|ihr)\b"
         r"|\bversteckt\s+sich\s+(?:\w+\s+){0,3}?(?:wenn|sobald)\s+(?:er|sie)\b",
         E,
         attribution=OTHER,

@@ -155,7 +155,7 @@ RULES: tuple[Rule, ...] = (
         "thinking_about_it",
         r"\b(?:think(?:ing)?|thought|thoughts)\s+(?:a\s+lot\s+)?(?:about|of)\s+(?:ending\s+it|ending\s+my\s+life"
         r"|ending\s+it\s+all|killing\s+myself|suicide|taking\s+my\s+(?:own\s+)?life|not\s+being\s+(?:here|alive|around)"
-        r"|hurting\s+myself|dying|(?:my\s+own\s+)?death|being\s+dead|not\s+existing)\b",
+        r"|hurting\s+myself|dying|my\s+own\s+death|being\s+dead|not\s+existing)\b",
         E,
         attribution=AUTO,
         urgent_on_timing=True,

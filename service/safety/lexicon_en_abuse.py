@@ -149,7 +149,7 @@ RULES: tuple[Rule, ...] = (
         "partner_violence",
         "threw_at_me",
         r"\b(?:threw|throws|throwing|hurled|chucked)\s+(?:a|the|his|her|my|some|that)?\s*(?:\w+\s+){0,2}?at\s+me\b"
-        r"|\bgrabbed\s+me\s+by\s+(?:the|my)\s+\w+|\bgrabbed\s+my\s+(?:throat|neck|hair|arm|wrist)\b"
+        r"|\bgrabbed\s+me\s+by\s+(?:the|my)\s+(?:throat|neck|hair|arms?|wrists?|shoulders?|collar|jaw|face)\b|\bgrabbed\s+my\s+(?:throat|neck|hair|arm|wrist)\b"
         r"|\bpulled\s+my\s+hair\b|\bhands?\s+(?:around|on)\s+my\s+(?:throat|neck)\b",
         E,
     ),
@@ -249,6 +249,7 @@ RULES: tuple[Rule, ...] = (
         "coercive_control",
         "not_allowed",
         r"(?<!that\s)(?<!which\s)\b(?:im|i\s+am)\s+not\s+allowed\s+to\b(?![^.!?\n,]{0,60}\?)"
+        r"(?![^.!?\n]{0,60}\b(?:surprise|spoilers?|yet)\b)"
         r"(?!\s+(?:follow|look\s+at|touch|read|open)\s+(?:his|her|it)\b)"
         r"|\bnot\s+allowed\s+to\s+(?:see|go|have|talk|work|leave|use|drive|spend|call|text|wear|visit|meet)\b"
         r"(?![^.!?\n,]{0,60}\?)",
@@ -293,6 +294,7 @@ RULES: tuple[Rule, ...] = (
         r"|paycheck|salary|budget)\b|\bgives\s+me\s+an?\s+(?:allowance|pocket\s+money)\b",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",

@@ -26,7 +26,8 @@ RULES: tuple[Rule, ...] = (
         "child_safety",
         "impaired_driving",
         rf"\b{_IMPAIRED}\b[^.!?\n]{{0,40}}?\b(?:drove|driving|drives|took\s+off|left)\b[^.!?\n]{{0,30}}?{KIDS}\b"
-        rf"|\b(?:drove|driving|took)\s+(?:off\s+)?(?:with\s+)?{KIDS}\b[^.!?\n]{{0,40}}?\b{_IMPAIRED}\b",
+        rf"|\b(?:drove|driving|took)\s+(?:off\s+)?(?:with\s+)?{KIDS}\b[^.!?\n]{{0,40}}?\b{_IMPAIRED}\b"
+        rf"|\b(?:drove|driving|drives|took\s+off|left)\s+(?:off\s+|away\s+)?{_IMPAIRED}\s+with\s+{KIDS}",
         U,
         attribution=OTHER,
     ),
@@ -39,6 +40,7 @@ RULES: tuple[Rule, ...] = (
         r"|dead|with\s+god)\b|\btak(?:ing|e|es)\s+(?:the\s+kids|the\s+children|them)\s+and\s+(?:herself|himself)\b",
         U,
         attribution=OTHER,
+        negatable=False,
     ),
     _r(
         "child_safety",
@@ -68,7 +70,7 @@ RULES: tuple[Rule, ...] = (
         r"|passed\s+out|bleeds?|faints?|fainted|cant\s+(?:stand|breathe))\b"
         r"|\b(?:hits?|beats?|whips?|whipped|spanks?|spanked|pega)\s+(?:\w+\s+){0,2}?with\s+(?:a|the|his|her)\s+(?:belt"
         r"|cord|wooden\s+spoon|hanger|switch|stick)\b"
-        rf"|\block(?:s|ed|ing)?\s+{KIDS}\s+(?:\w+\s+){{0,2}}?(?:in|inside|out|up)\b"
+        rf"|\block(?:s|ed|ing)?\s+{KIDS}\s+(?:\w+\s+){{0,2}}?(?:in|inside|outside|out\s+of\s+the\s+(?:house|flat|apartment))\b"
         r"|\block(?:s|ed|ing)?\s+(?:him|her|them)\s+in\s+(?:his|her|their|the)\s+(?:room|closet|basement|car|cupboard)\b",
         E,
         attribution=OTHER,
@@ -104,10 +106,12 @@ RULES: tuple[Rule, ...] = (
     _r(
         "child_safety",
         "child_fear",
-        r"\b(?:wont|doesnt\s+want\s+to|refuses\s+to|is\s+(?:scared|afraid|terrified)\s+to)\s+be\s+alone\s+with\s+"
-        r"(?:him|her)\b|\b(?:hides?|hiding)\s+(?:under|in)\s+(?:her|his|their|the)\s+(?:bed|closet|room|wardrobe)\s+"
+        rf"\b{_KID}\b[^.!?\n]{{0,60}}?\b(?:wont|doesnt\s+want\s+to|refuses\s+to|is\s+(?:scared|afraid|terrified)\s+to)"
+        r"\s+be\s+alone\s+with\s+(?:him|her|my\s+(?:husband|partner|boyfriend|wife|girlfriend)|(?:his|her)\s+(?:stepdad"
+        r"|stepfather|stepmom|stepmother|dad|father|mom|mum|mother|moms\s+boyfriend|mums\s+boyfriend))\b|\b(?:hides?|hiding)\s+(?:under|in)\s+(?:her|his|their|the)\s+(?:bed|closet|room|wardrobe)\s+"
         r"(?:whenever|when|every\s+time)\s+(?:he|she)\b"
-        rf"|\b{_KID}\b[^.!?\n]{{0,80}}?\b(?:hes|shes|theyre|is|are|gets|get)\s+(?:\w+\s+)?terrified\s+of\s+(?:him|her)\b",
+        rf"|\b{_KID}\b[^.!?\n]{{0,80}}?\b(?:hes|shes|theyre|is|are|gets|get)\s+(?:\w+\s+)?terrified\s+of\s+(?:him|her)\b"
+        r"(?=\s*(?:[.!?,;]|$)|\s+(?:and|but|when|whenever|now|since)\b)",
         E,
         attribution=OTHER,
         negatable=False,

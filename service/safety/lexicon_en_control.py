@@ -21,8 +21,10 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "grabbed_me",
-        r"\b(?:grabbed|grabs|grabbing|yanked|chased)\s+me\b(?!\s+(?:a|an|some|one|coffee|lunch|dinner|breakfast|food"
-        r"|drinks?|tickets?|from\s+the\s+(?:airport|station))\b)",
+        r"\b(?:grabbed|grabs|grabbing|yanked)\s+me\s+(?:so\s+hard|hard|roughly|violently|by\s+the\s+(?:throat|neck|hair"
+        r"|arms?|wrists?|shoulders?|collar|jaw|face)|and\s+(?:shoved|pushed|threw|shook|slammed|pinned|dragged))\b"
+        r"|\b(?:bruises?|marks?|sore|hurts?|scratches)\b[^.!?\n]{0,40}?\b(?:grabbed|yanked)\s+me\b"
+        r"|\byanked\s+me\s+(?:off|out\s+of|down|by)\b|\bchased\s+me\s+(?:out\s+of|down\s+the|through|into|with\s+a)\b",
         E,
         urgent_on_timing=True,
     ),
@@ -46,14 +48,14 @@ RULES: tuple[Rule, ...] = (
         "hits_when",
         r"\b(?:when|if|whenever|once)\s+(?:hes|shes|he\s+is|she\s+is|he\s+gets|she\s+gets|hes\s+been|shes\s+been)\s+"
         r"(?:\w+\s+)?(?:drunk|angry|mad|high|upset|drinking|jealous)\s*,?\s+(?:he|she)\s+(?:hits|punches|slaps|shoves"
-        r"|pushes|chokes|kicks|bites|throws\s+things|gets\s+violent|gets\s+physical)\b"
+        r"|pushes|chokes|kicks|bites|throws\s+things|gets\s+violent|gets\s+physical)\b(?!\s+on\b)"
         r"|\b(?:he|she)\s+(?:hits|punches|slaps|shoves|chokes)\s*(?=[.!?;]|$)",
         E,
     ),
     _r(
         "partner_violence",
         "cover_story",
-        r"\b(?:walked|ran)\s+into\s+a\s+door\b|\b(?:we|he|she)\s+told\s+(?:\w+\s+){0,3}?(?:that\s+)?i\s+(?:fell|slipped"
+        r"\b(?:told|tell|said|say|says|saying)\s+(?:\w+\s+){0,3}?(?:that\s+)?i\s+(?:walked|ran)\s+into\s+a\s+door\b|\b(?:we|he|she)\s+told\s+(?:\w+\s+){0,3}?(?:that\s+)?i\s+(?:fell|slipped"
         r"|tripped|bumped)\b|\b(?:made|makes)\s+me\s+(?:say|tell\s+(?:\w+\s+){0,3}?)(?:that\s+)?i\s+(?:fell|slipped"
         r"|tripped|bumped|walked)\b",
         E,
@@ -89,6 +91,7 @@ RULES: tuple[Rule, ...] = (
         E,
         urgent_on_timing=True,
         negatable=False,
+        jokeable=True,
     ),
     _r(
         "partner_violence",
@@ -161,16 +164,19 @@ RULES: tuple[Rule, ...] = (
         r"(?:phone|laptop|computer|car)\b",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",
         "approves",
-        r"\b(?:has|have|needs?|wants)\s+to\s+(?:approve|okay|ok|sign\s+off\s+on|vet)\s+(?:what|who|where|when|how"
-        r"|everything|every|all|my)\b|\b(?:decides|controls|dictates|chooses|decided)\s+(?:when|what|where|how\s+much"
+        r"\b(?:has|have|needs?|wants)\s+to\s+(?:approve|okay|ok|sign\s+off\s+on|vet)\s+(?:what|who|where|when|how\s+much"
+        r"|everything|every\s+\w+|all\s+(?:my|the))\s+(?:i\s+|my\s+)?(?:wear|eat|buy|spend|do|see|say|text|read|watch|sign"
+        r"|clothes|outfits?|purchases?|messages|friends)\b|\b(?:decides|controls|dictates|chooses|decided)\s+(?:when|what|where|how\s+much"
         r"|how\s+often|if|whether|who)\s+i\s+(?:can\s+|get\s+to\s+|am\s+allowed\s+to\s+|should\s+)?(?:sleep|eat"
         r"|shower|wear|go|see|spend|work|leave|talk|use|call|drive|rest|buy)",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",
@@ -180,12 +186,14 @@ RULES: tuple[Rule, ...] = (
         r"|phone|bank)",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",
         "work_and_money",
-        r"\b(?:quit|left|gave\s+up|lost)\s+my\s+job\s+because\s+(?:he|she|my\s+\w+)\s+(?:said|wanted|made|insisted|told"
-        r"|doesnt|didnt|wouldnt|thinks|thought)\b|\bno\s+(?:money|income|bank\s+account)\s+of\s+my\s+own\b"
+        r"\b(?:quit|left|gave\s+up|lost)\s+my\s+job\s+because\s+(?:he|she|my\s+\w+)\s+(?:made\s+me|insisted|wouldnt\s+let"
+        r"|(?:didnt|doesnt)\s+want\s+me\s+to\s+work|(?:said|says|thinks|thought)\s+(?:a\s+wife|a\s+woman|women|wives"
+        r"|i|a\s+husband|men)\s+(?:shouldnt|cant|mustnt|should\s+not|has\s+no\s+business))\b"
         r"|\b(?:a\s+wife|women|i)\s+(?:shouldnt|should\s+not|must\s+not)\s+work\b"
         r"|\btook\s+over\s+(?:my|our)\s+(?:pension|savings|benefits|money|finances|accounts?|bank)\b",
         E,
@@ -194,7 +202,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "takes_essentials",
-        r"\b(?:takes|took|taken|taking|has|keeps|kept|hides|hid|confiscat\w+|flushed|flushes|throws\s+away"
+        r"\b(?:takes|took|taken|taking|keeps|kept|hides|hid|confiscat\w+|flushed|flushes|throws\s+away"
         r"|threw\s+away)\s+(?:away\s+)?my\s+(?:\w+\s+)?(?:papers|documents|passport|id|wallet|bank\s+card|pills|meds"
         r"|medication|medicine|antidepressants|hearing\s+aids?|pension|benefits|savings)\b",
         E,
@@ -206,7 +214,7 @@ RULES: tuple[Rule, ...] = (
         "wont_let_me_more",
         r"\b(?:wont|doesnt|never|wouldnt|didnt|refuses\s+to)\s+(?:let|lets|allow|allows)\s+me\s+(?:to\s+)?(?:take\s+my"
         r"|ring|phone|go\s+to\s+(?:the\s+)?(?:doctor|er|hospital|therapy|church|school|class)|shower|rest|lock|close"
-        r"|study|see\s+a\s+doctor)\b|(?:^|[.!?\n]\s*)not\s+allowed\s+to\b"
+        r"|study|see\s+a\s+doctor)\b"
         r"|\bnot\s+allowed\s+to\s+(?:lock|close|shut|keep|sleep|eat|rest|sit|answer|have\s+my)\b",
         E,
         negatable=False,

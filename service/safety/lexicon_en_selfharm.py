@@ -24,8 +24,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "means_ready",
-        rf"\b{_PILLS}\s+(?:are\s+|all\s+)?(?:counted|lined\s+up|laid\s+out|saved\s+up|ready|sorted\s+out|set\s+out"
-        rf"|stockpiled)\b|\b(?:have|got)\s+(?:the|my|all\s+the)\s+{_PILLS}\s+(?:counted|lined\s+up|laid\s+out|ready)\b"
+        rf"\b{_PILLS}\s+(?:are\s+)?(?:all\s+)?(?:counted|lined\s+up|laid\s+out|saved\s+up|set\s+out|stockpiled)\b|\b(?:have|got)\s+(?:the|my|all\s+the)\s+{_PILLS}\s+(?:counted|lined\s+up|laid\s+out|ready)\b"
         r"|\btake\s+everything\s+in\s+the\s+(?:\w+\s+)?(?:cabinet|cupboard|drawer)\b",
         U,
     ),
@@ -142,8 +141,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "recent_attempt",
-        r"\b(?:psych(?:iatric)?\s+(?:ward|hospital|unit|hold)|mental\s+hospital|72[- ]hour\s+hold|5150|sectioned"
-        r"|baker\s+act)\b|\b(?:suicide|suicidal)\s+attempt\b|\battempted\s+(?:suicide|to\s+(?:kill|end))\b"
+        r"\b(?:got\s+out\s+of|discharged\s+from|released\s+from|admitted\s+to|was\s+in|been\s+in|back\s+from"
+        r"|ended\s+up\s+in|put\s+(?:me\s+)?in|spent\s+(?:\w+\s+){1,2}in)\s+(?:the|a)\s+(?:psych(?:iatric)?\s+(?:ward|hospital"
+        r"|unit)|mental\s+hospital)\b|\b(?:72[- ]hour\s+hold|5150|sectioned|baker\s+act)\b|\b(?:suicide|suicidal)\s+attempt\b|\battempted\s+(?:suicide|to\s+(?:kill|end))\b"
         r"|\b(?:after|since|before)\s+my\s+(?:last\s+|first\s+|second\s+)?attempt\b",
         E,
         attribution=AUTO,
@@ -152,7 +152,8 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         "identifies_with_suicide",
         r"\b(?:killed|kill)\s+(?:himself|herself|themselves)\b[^.!?\n]{0,60}?\bi\s+(?:\w+\s+)?(?:understand|get)\s+"
-        r"(?:why|him|her|them|it)\b",
+        r"(?:him|her|them|it)\s+now\b|\b(?:killed|kill)\s+(?:himself|herself|themselves)\b[^.!?\n]{0,60}?\bi\s+"
+        r"(?:\w+\s+)?(?:understand\s+why\s+(?:he|she|they)\s+did\s+it|feel\s+the\s+same|feel\s+like\s+(?:him|her))\b",
         E,
     ),
 )
