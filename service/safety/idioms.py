@@ -53,7 +53,8 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "en.sport_bruises",
-            r"\bbruis\w*\s+from\s+(?:\w+\s+){0,2}?(?:shots|paintball|game|match|training|practice|gym|workout|climbing"
+            r"\bbruis\w*\s+(?:on\s+(?:her|his|my|their)\s+\w+\s+)?from\s+(?:\w+\s+){0,2}?(?:shots|paintball|game|match"
+            r"|training|practice|gym|workout|climbing|falling|fell|playground|trampoline|sports|tackle|scooter"
             r"|hike|hiking|bike|football|rugby|hockey|soccer|volleyball|boxing|sparring|class|yoga|dancing)\b"
             r"|\b(?:paintball|rugby|hockey|boxing|sparring|laser\s+tag|airsoft|bouldering)\b[^.!?\n]{0,60}?\bbruis\w*",
         ),

@@ -140,7 +140,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "take_kids_if",
-        r"\bif\s+i\b[^.!?\n]{0,80}?\b(?:he|she)\s*(?:ll|will|d|would)\b[^.!?\n]{0,60}?\b(?:take|get|keep)\s+"
+        r"\bif\s+i\b[^.!?\n]{0,80}?\b(?:he|she)\s*(?:ll|will|d|would)\b[^.!?\n]{0,60}?\b(?:take|get|keep)s?\s+"
         r"(?:the|my|our|your)\s+(?:kids|children|son|daughter|baby)\b"
         rf"|\bnever\s+see\s+(?:my|your|the|our)\s+{_FAMILY}\s+again\b"
         r"|\b(?:ill|youll|you\s+will|i\s+will)\s+never\s+see\s+(?:her|him|them)\s+again\b",

@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         "done_letters",
         r"\b(?:letters?|notes?|goodbyes?)\b[^\n]{0,80}?\b(?:ill|i\s+will|im\s+going\s+to)\s+do\s+it\b"
-        r"|\b(?:sent|send|sending|recorded|posted)\s+(?:my\s+|a\s+|the\s+)?(?:goodbye|farewell)\s+(?:\w+\s+)?"
+        r"|\b(?:sent|send|sending|recorded|posted)\s+(?:\w+\s+){0,3}?(?:goodbye|farewell)\s+(?:\w+\s+)?"
         r"(?:texts?|messages?|letters?|notes?|videos?|emails?)\b",
         U,
         attribution=AUTO,

@@ -206,6 +206,97 @@ CONTEXT_CASES = [
     _case("Er würgt mich gerade", URGENT, PV),
 ]
 
+# Paraphrases (never training texts) for the rules added for indirect wording, in four languages.
+INDIRECT_CASES = [
+    # violence told indirectly, injuries explained away, weapons in conflict
+    _case("my wife grabbed me so hard it left marks on my wrist", ELEVATED, PV),
+    _case("she's thrown a mug at me before when she was angry", ELEVATED, PV),
+    _case("he threw me into the wardrobe last weekend", ELEVATED, PV),
+    _case("if he's been drinking he hits. not every time", ELEVATED, PV),
+    _case("I needed stitches, we told the ER I tripped over the dog", ELEVATED, PV),
+    _case("he keeps a rifle in the garage and reminds me about it when we argue", ELEVATED, PV),
+    _case("he drives really fast on purpose to scare me", ELEVATED, PV),
+    _case("Er hat mich gestern gegen die Wand gestoßen", ELEVATED, PV),
+    # threats and control
+    _case("he said he'd share my private pictures with my boss if I leave", ELEVATED, CC),
+    _case("my husband texted me that I'd better watch my back", ELEVATED, PV),
+    _case("he has my location on all the time and gets mad if I turn it off", ELEVATED, CC),
+    _case("my husband has to approve everything I buy", ELEVATED, CC),
+    _case("she decides what I eat and when I can sleep", ELEVATED, CC),
+    _case("he changed all my passwords so I can't get into my email", ELEVATED, CC),
+    _case("he put some app on my phone and now he knows everything I text", ELEVATED, CC),
+    _case("she flushed my medication and says I'm better without it", ELEVATED, CC),
+    _case("he won't let me go to the doctor alone", ELEVATED, CC),
+    _case("whenever I try to see my friends he starts a fight", ELEVATED, CC),
+    _case("he said he'll call immigration on me if I tell anyone", ELEVATED, CC),
+    _case("if I go to a lawyer he says he'll make sure he gets the children", ELEVATED, CC),
+    _case("Er hat meine Passwörter geändert", ELEVATED, CC),
+    _case("il a changé tous mes mots de passe", ELEVATED, CC),
+    _case("me cambió todas mis contraseñas", ELEVATED, CC),
+    # self-harm ideation in indirect words
+    _case("lately I just want to fall asleep and never wake up", ELEVATED, SH),
+    _case("they'd all be better off if I was gone", ELEVATED, SH),
+    _case("I'm worth more dead than alive with the insurance", ELEVATED, SH),
+    _case("I don't see any point in living anymore", ELEVATED, SH),
+    _case("I've been hitting myself when we fight", ELEVATED, SH),
+    _case("been cutting my arms again since the breakup", ELEVATED, SH),
+    _case("on the highway I think about how easy it'd be to just drive into a wall", ELEVATED, SH),
+    _case("I got discharged from the psych ward last week", ELEVATED, SH),
+    _case("the suicidal thoughts came back this week", ELEVATED, SH),
+    _case("Ohne mich wären sie glücklicher, ich bin tot mehr wert", ELEVATED, SH),
+    _case("je ne vois plus l'intérêt de vivre", ELEVATED, SH),
+    _case("no le veo sentido a la vida", ELEVATED, SH),
+    # child safety
+    _case("he's very rough with the kids when I'm not around", ELEVATED, CS),
+    _case("my son refuses to be alone with his stepdad", ELEVATED, CS),
+    _case("she locks our daughter in the basement when she misbehaves", ELEVATED, CS),
+    _case("he leaves our kids (2 and 5) alone to go drinking", ELEVATED, CS),
+    _case("my toddler came home from his dad's with bruises on his back", ELEVATED, CS),
+    _case("he snorts coke in the living room with the baby right there", ELEVATED, CS),
+    _case("he keeps a loaded pistol in the kids' toy cupboard", ELEVATED, CS),
+    _case("él es muy brusco con los niños", ELEVATED, CS),
+    # imminent: plans, means, danger now
+    _case("the pills are all counted out on my dresser", URGENT, SH),
+    _case("plan is to drive to the bridge after work", URGENT, SH),
+    _case("I'm going to drive off the road on the way home", URGENT, SH),
+    _case("sent my sister a goodbye message, nobody will find me in time", URGENT, SH),
+    _case("I just want to die, there's a knife in the drawer", URGENT, SH),
+    _case("he's on his way and said I'm dead when he gets here", URGENT, PV),
+    _case("she slapped me an hour ago and she's still in the house yelling", URGENT, PV),
+    _case("he's standing in front of the door and won't let me out", URGENT, PV),
+    _case("he took my keys and I'm locked in the bedroom", URGENT, CC),
+    _case("he drove off drunk with the kids in the back", URGENT, CS),
+    _case("my ex took our son and texted that I'll never see him again", URGENT, CS, CC),
+    _case("J'ai tout préparé, les lettres sont écrites, je le fais ce soir", URGENT, SH),
+    _case("Ya tengo las pastillas guardadas para esta noche", URGENT, SH),
+    _case("il m'a enfermée dans la chambre, il revient bientôt", URGENT, CC),
+    # ...and what must stay calm
+    _case("I almost killed myself laughing at his dad jokes", NONE),
+    _case("she threw a pillow at me when I made a bad pun", NONE),
+    _case("we do paintball every month, bruises from the shots every time", NONE),
+    _case("he took my keys because I'd been drinking at the party, fair enough", NONE),
+    _case("She tracks my location and I track hers too, we like it that way", NONE),
+    _case("I hid his phone as a joke during dinner", NONE),
+    _case("he's going to kill me when he sees the credit card bill 😅", NONE),
+    _case("I'll strangle her if she leaves wet towels on the floor again 🙄", NONE),
+    _case("I'm a nurse and we had an overdose patient today", NONE),
+    _case("Wir haben einen Krimi geschaut, ging um Stalking", NONE),
+    _case("este trabajo me está matando pero lo amo", NONE),
+    _case("If he ever laid a hand on me I'd leave the same day", NONE),
+    _case("he asked if I'm not allowed to have an opinion?", NONE),
+    _case("the doctor says I'm not allowed to lift anything heavy", NONE),
+    _case("I work on a psych ward and tonight's shift was rough", NONE),
+    _case("she grabbed me by the hand and we danced all night", NONE),
+    _case("my son came home with a bruise on his arm from football practice", NONE),
+    _case("Er hat meine Passwörter geändert, weil ich ihn gebeten habe", NONE),
+    _case(
+        "the relationship I got out of in 2012 was abusive, I'm married to a kind man now", CONCERN
+    ),
+    _case("my friend keeps talking about ending it all, I'm going over tonight", CONCERN),
+    _case("a kid in my son's class shows up with bruises, we told the school", CONCERN),
+    _case("my daughter's boyfriend told her he cuts himself", CONCERN),
+]
+
 THIRD_PARTY_CASES = [
     "my sister's husband hits her",
     "my friend is suicidal and I don't know how to help",
@@ -221,7 +312,7 @@ THIRD_PARTY_CASES = [
 
 @pytest.mark.parametrize(
     ("text", "level", "categories"),
-    URGENT_CASES + ELEVATED_CASES + CONCERN_CASES + NONE_CASES + CONTEXT_CASES,
+    URGENT_CASES + ELEVATED_CASES + CONCERN_CASES + NONE_CASES + CONTEXT_CASES + INDIRECT_CASES,
 )
 def test_level_and_categories(text: str, level: RiskLevel, categories: set[RiskCategory]) -> None:
     result = assess_risk(text)
