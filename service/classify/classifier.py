@@ -19,7 +19,6 @@ from scipy import sparse
 
 from service.classify.lexicon import BURNOUT_CUES, PATTERN_CUES, find_cues
 from service.classify.local_model import LocalModel
-from service.classify.risk_features import assessment_row
 from service.classify.taxonomy import POSITIVE_PATTERNS, BurnoutSignal, Pattern, RiskLevel
 from service.knowledge.embedder import Embedder
 from service.safety import RULES_VERSION, RiskAssessment, assess_risk
@@ -107,10 +106,9 @@ class LocalClassifier:
             [i.connection for i in items],
         )
         label_proba = self.model.labels.proba(features)
-        risk_x = sparse.hstack(
-            [features, sparse.csr_matrix(np.vstack([assessment_row(r) for r in rules]))]
-        ).tocsr()
-        risk_proba = self.model.risk.proba(risk_x)
+        # The risk heads read the text alone, independent of the rules; the two are combined
+        # afterwards and the heads can only raise what the rules found.
+        risk_proba = self.model.risk.proba(features)
         return [
             self._result(items[n], rules[n], features[n], label_proba[n], risk_proba[n])
             for n in range(len(items))

@@ -14,7 +14,12 @@ import numpy.typing as npt
 from service.classify.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "evals" / "data"
-CHECKIN_FILES = ("checkins_everyday.jsonl", "checkins_everyday2.jsonl", "checkins_safety.jsonl")
+CHECKIN_FILES = (
+    "checkins_everyday.jsonl",
+    "checkins_everyday2.jsonl",
+    "checkins_safety.jsonl",
+    "checkins_safety2.jsonl",
+)
 
 PATTERN_IDS = [str(p) for p in Pattern]
 BURNOUT_IDS = [str(b) for b in BurnoutSignal]

@@ -62,7 +62,7 @@ def test_llm_can_raise_the_level(local: LocalClassifier) -> None:
 
 
 def test_llm_failure_keeps_the_local_result(local: LocalClassifier) -> None:
-    text = "She was on her phone the whole dinner again"
+    text = "He was on his phone all through dinner again, scrolling TikTok"
     with ScriptedLLM() as llm:
         llm.status(500).status(500)
         result = backed(llm, local).classify_batch([CheckInText(text)])[0]
