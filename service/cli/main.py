@@ -190,6 +190,57 @@ def eval_counselchat(csv_path: Path | None, backend: str) -> None:
     eval_counselchat_command(_settings(), csv_path, backend)
 
 
+@eval_group.command("retrieval")
+@click.option(
+    "--split",
+    default="heldout",
+    show_default=True,
+    type=click.Choice(["heldout", "dev", "all"]),
+    help="Which queries to score.",
+)
+@click.option(
+    "--no-classifier",
+    is_flag=True,
+    help="Skip the pipeline-faithful mode (classifier patterns boosting cards).",
+)
+@data_dir_option
+def eval_retrieval(split: str, no_classifier: bool, data_dir: Path | None) -> None:
+    """Recall@1, recall@3 and MRR for dense-only, full-text-only and hybrid retrieval."""
+    from service.cli.knowledge import eval_retrieval_command
+
+    eval_retrieval_command(_settings(data_dir), split, not no_classifier)
+
+
+@kb.command("search")
+@click.argument("text", required=False)
+@click.option(
+    "--jsonl", metavar="FILE", help="Many queries: one {id, text, risk_categories?} per line."
+)
+@click.option(
+    "--risk",
+    "risks",
+    multiple=True,
+    type=click.Choice(["self_harm", "partner_violence", "coercive_control", "child_safety"]),
+    help="Risk category of the check-in (repeatable): contraindicated cards are excluded.",
+)
+@click.option("-k", "k", type=click.IntRange(1, 30), default=3, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per result line.")
+@data_dir_option
+def kb_search(
+    text: str | None,
+    jsonl: str | None,
+    risks: tuple[str, ...],
+    k: int,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """Show how the knowledge base ranks cards for TEXT (hybrid retrieval)."""
+    from service.cli.knowledge import search_command
+
+    if search_command(_settings(data_dir), text, jsonl, risks, k, as_json):
+        sys.exit(2)
+
+
 @cli.group()
 def users() -> None:
     """Accounts and their bearer tokens."""

@@ -38,6 +38,9 @@ class StrategyCard(BaseModel):
     kind: CardKind = "strategy"
     steps: list[str] = Field(min_length=1, max_length=8)
     evidence: list[Evidence] = Field(default_factory=list)
+    # How partners describe the situations this card helps with, in their own words: retrieval
+    # matches check-ins against these as well as against the card's prose.
+    situations: list[str] = Field(default_factory=list, max_length=40)
     version: int = Field(default=1, ge=1)
     body: str = Field(min_length=50)
     source_path: str = ""

@@ -21,6 +21,8 @@ class Chunk:
     content: str
 
     def embedding_text(self, card: StrategyCard) -> str:
+        if self.heading == "Sounds like":
+            return self.content  # in the partner's voice, like the check-ins it should match
         return f"{card.title}. {card.summary}\n{self.heading}\n{self.content}".strip()
 
 
@@ -34,4 +36,7 @@ def chunk_card(card: StrategyCard) -> list[Chunk]:
                 chunks.append(Chunk(len(chunks), heading, piece.strip()))
     steps = "\n".join(f"- {s}" for s in card.steps)
     chunks.append(Chunk(len(chunks), "Steps", steps))
+    # One chunk per situation: a short check-in is best matched against a short situation.
+    for situation in card.situations:
+        chunks.append(Chunk(len(chunks), "Sounds like", situation.strip()))
     return chunks
