@@ -1,6 +1,6 @@
 """Knowledge-base search latency per mode, next to embedding the query alone (the floor).
 
-Run: `.venv/bin/python bench/retrieval_latency.py [--rounds 5] [--warmup 1]`.
+Run: `.venv/bin/python bench/retrieval_latency.py [--rounds 3] [--warmup 1]`.
 Starts an embedded PostgreSQL 18 + pgvector in /tmp/bench-*, migrates, ingests
 knowledge/strategies, then times every query of evals/data/retrieval.jsonl through `search()`
 in hybrid, dense and text mode. Prints a table and writes bench/results/retrieval_latency.json.
@@ -93,7 +93,7 @@ def timed(fn: Callable[[], object]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="timed passes over all queries")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes over all queries")
     parser.add_argument("--warmup", type=int, default=1, help="untimed passes first")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N queries")
     parser.add_argument(
