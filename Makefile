@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12
 export HF_HUB_OFFLINE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint typecheck format eval bench clean
+.PHONY: help setup run test test-fast lint format eval train bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,11 +37,18 @@ format: $(STAMP) ## Apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix service workers tests
 	$(BIN)/ruff format service workers tests
 
-eval: $(STAMP) ## Evaluation reports (see evals/README.md)
-	$(BIN)/attune --help >/dev/null && echo "evals arrive with the classifier and retrieval work"
+eval: $(STAMP) ## Evaluation reports under evals/reports/ (classifier, retrieval, CounselChat)
+	$(BIN)/attune eval classify
+	$(BIN)/attune eval retrieval
+	$(BIN)/attune eval counselchat
 
-bench: $(STAMP) ## Benchmarks (see bench/README.md)
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+train: $(STAMP) ## Retrain the local classifier artefact from evals/data (reproducible)
+	$(BIN)/attune classify train
+
+bench: $(STAMP) ## Benchmarks (see bench/README.md); results in bench/results/
+	$(BIN)/python bench/classify_throughput.py
+	$(BIN)/python bench/retrieval_latency.py
+	$(BIN)/python bench/hnsw_scale.py
 
 clean: ## Remove caches (keeps .attune data)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache

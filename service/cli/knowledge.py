@@ -9,16 +9,16 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from service.cli.runtime import database
+from service.cli.runtime import DatabaseHandle, database
 from service.knowledge.cards import CardError, StrategyCard, load_cards
-from service.knowledge.embedder import get_embedder
+from service.knowledge.embedder import Embedder, get_embedder
 from service.knowledge.ingest import IngestReport, ingest, needs_ingest
 from service.settings import Settings
 
 err = Console(stderr=True)
 
 
-def embedder_for(settings: Settings):  # type: ignore[no-untyped-def]
+def embedder_for(settings: Settings) -> Embedder:
     return get_embedder(
         settings.embedding_model,
         base_url=settings.llm_base_url,
@@ -27,7 +27,9 @@ def embedder_for(settings: Settings):  # type: ignore[no-untyped-def]
     )
 
 
-def run_ingest(settings: Settings, db_handle, *, show_progress: bool = True) -> IngestReport:  # type: ignore[no-untyped-def]
+def run_ingest(
+    settings: Settings, db_handle: DatabaseHandle, *, show_progress: bool = True
+) -> IngestReport:
     directory = settings.knowledge_dir / "strategies"
     try:
         cards = load_cards(directory)
@@ -62,7 +64,7 @@ def ingest_command(settings: Settings) -> None:
     )
 
 
-def _ensure_ingested(settings: Settings, handle: Any) -> None:
+def _ensure_ingested(settings: Settings, handle: DatabaseHandle) -> None:
     """Searching an empty or stale knowledge base would mislead: ingest first if needed."""
     from service.knowledge.ingest import needs_ingest
 
