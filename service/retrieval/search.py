@@ -18,6 +18,10 @@ from service.knowledge.embedder import Embedder, to_pgvector
 Mode = Literal["hybrid", "dense", "text"]
 
 RRF_K = 60  # the constant from Cormack et al.; dampens the influence of any single list
+# Full text sees only shared words; check-ins rarely use the cards' words, so its list is the
+# weaker voice in the fusion (tuned on the dev queries, never on the held-out ones).
+DENSE_WEIGHT = 1.0
+TEXT_WEIGHT = 0.35
 CANDIDATES = 40  # chunks taken from each list before fusion
 PATTERN_BOOST = 0.012  # per classified pattern the card addresses (~ one rank step near the top)
 BURNOUT_BOOST = 0.010
@@ -140,7 +144,7 @@ def _score(row: Any, query: Query) -> RetrievedCard | None:
             return None
         score = 1.0 / (RRF_K + text_rank)
     else:
-        score = _rrf(dense_rank) + _rrf(text_rank)
+        score = DENSE_WEIGHT * _rrf(dense_rank) + TEXT_WEIGHT * _rrf(text_rank)
     matched_patterns = sorted(set(row["patterns"]) & set(query.patterns))
     matched_burnout = sorted(set(row["burnout_signals"]) & set(query.burnout_signals))
     if query.mode == "hybrid":

@@ -77,7 +77,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "kill_myself",
-        r"\b(?:kill(?:ing)?|hang(?:ing)?|shoot(?:ing)?|unaliv(?:e|ing)|off(?:ing)?|drown(?:ing)?|poison(?:ing)?)\s+myself\b"
+        r"\b(?:kill(?:ing)?|hang(?:ing)?|shoot(?:ing)?|unaliv(?:e|ing)|drown(?:ing)?|poison(?:ing)?)\s+myself\b"
         r"|\bunalive\b|\bsewer\s?slide\b",
         E,
         urgent_on_timing=True,

@@ -141,6 +141,7 @@ RULES: tuple[Rule, ...] = (
         "i_was_hit",
         r"\b(?:i\s+was|i\s+got|ive\s+been|i\s+have\s+been|i\s+get)\s+(?:\w+\s+)?(?:hit|beaten|slapped|punched|choked"
         r"|strangled|raped|assaulted|abused|kicked|shoved|pushed|attacked)\b"
+        r"(?!\s+(?:out|off|around|aside)\b)"  # "kicked out of the flat", "pushed around at work"
         r"(?!\s+(?:by|with)\s+(?:a|the)\s+(?:car|ball|bus|truck|wave|bike|cold|flu|virus|bill|storm))",
         E,
     ),

@@ -470,3 +470,16 @@ def test_long_text_is_fast() -> None:
     result = assess_risk(text)
     assert time.perf_counter() - started < 2.0
     assert result.level is ELEVATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't have time to live or take care of myself at times.",
+        "I recently broke up and honestly I'm proud of myself",
+        "In the last ten months I've been kicked out, moved around three times, worked many jobs.",
+    ],
+)
+def test_everyday_phrases_seen_in_real_questions_are_not_danger(text: str) -> None:
+    """Found by reading CounselChat outputs: 'of myself' and 'kicked out' are not harm."""
+    assert not assess_risk(text).level.at_least(RiskLevel.ELEVATED)
