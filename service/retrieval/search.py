@@ -17,11 +17,11 @@ from service.knowledge.embedder import Embedder, to_pgvector
 
 Mode = Literal["hybrid", "dense", "text"]
 
-RRF_K = 60  # the constant from Cormack et al.; dampens the influence of any single list
+RRF_K = 10  # small: top ranks matter; the usual 60 let a word match outvote meaning (dev queries)
 # Full text sees only shared words; check-ins rarely use the cards' words, so its list is the
 # weaker voice in the fusion (tuned on the dev queries, never on the held-out ones).
 DENSE_WEIGHT = 1.0
-TEXT_WEIGHT = 0.35
+TEXT_WEIGHT = 0.1
 CANDIDATES = 40  # chunks taken from each list before fusion
 PATTERN_BOOST = 0.012  # per classified pattern the card addresses (~ one rank step near the top)
 BURNOUT_BOOST = 0.010
