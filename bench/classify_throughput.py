@@ -46,6 +46,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=400, help="texts per measurement")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results" / "classify_throughput.json"
+    )
     args = parser.parse_args()
 
     process = psutil.Process()
@@ -98,8 +101,8 @@ def main() -> None:
             "process_rss": round(process.memory_info().rss / 2**20, 1),
         },
     }
-    out = ROOT / "bench" / "results" / "classify_throughput.json"
-    out.parent.mkdir(exist_ok=True)
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"{'measure':<20}{'check-ins/s':>14}")
     for key, value in result["checkins_per_second"].items():
@@ -109,7 +112,7 @@ def main() -> None:
         f"classification / embedding cost: single {ratio['single']:.2f}x, batched {ratio['batched']:.2f}x"
     )
     print(f"memory: {result['memory_mb']}")
-    print(f"written to {out.relative_to(ROOT)}")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":
