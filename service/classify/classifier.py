@@ -133,12 +133,11 @@ class LocalClassifier:
         patterns: list[str] = []
         burnout: list[str] = []
         if rules.language in ("en", "und"):
-            chosen = self.model.labels.decide(label_proba)
-            for j, label in enumerate(self.model.labels.ids):
-                if not chosen[j]:
-                    continue
+            decided = self.model.labels.decide(label_proba)
+            chosen = [(j, lbl) for j, lbl in enumerate(self.model.labels.ids) if decided[j]]
+            for _, label in chosen:
                 (patterns if label in PATTERN_SET else burnout).append(label)
-                evidence += self._label_spans(item.text, label, j, features)
+            evidence += self._label_spans(item.text, chosen)
         else:
             notes.append(ENGLISH_ONLY_NOTE.format(lang=rules.language))
         if level.at_least(RiskLevel.ELEVATED):
@@ -157,35 +156,41 @@ class LocalClassifier:
             notes=notes,
         )
 
-    def _label_spans(
-        self, text: str, label: str, j: int, features: sparse.csr_matrix
-    ) -> list[dict[str, Any]]:
-        """Where in the text a label came from: its lexicon cues, else the sentence whose words
-        weigh most for the label (a readable span a coach can check)."""
-        cues = PATTERN_CUES if label in PATTERN_SET else BURNOUT_CUES
-        hits = [h for h in find_cues(text, cues) if h.label == label]
-        if hits:
-            return [
+    def _label_spans(self, text: str, chosen: list[tuple[int, str]]) -> list[dict[str, Any]]:
+        """Where in the text each label came from: its lexicon cues, else the sentence whose
+        words weigh most for the label (a readable span a coach can check)."""
+        if not chosen:
+            return []
+        hits = find_cues(text, PATTERN_CUES + BURNOUT_CUES)
+        spans: list[dict[str, Any]] = []
+        needs_sentence: list[tuple[int, str]] = []
+        for j, label in chosen:
+            mine = [h for h in hits if h.label == label][:2]
+            spans += [
                 {"label": label, "start": h.start, "end": h.end, "quote": h.quote, "rule": "cue"}
-                for h in hits[:2]
+                for h in mine
             ]
-        sentences = sentence_spans(text)
-        if len(sentences) <= 1:
-            start, end = sentences[0] if sentences else (0, len(text))
-            return [{"label": label, "start": start, "end": end, "quote": text[start:end],
-                     "rule": "model.text"}]  # fmt: skip
-        parts = [text[a:b] for a, b in sentences]
-        lexical = sparse.hstack(
-            [
-                self.model.featurizer.word.transform(parts),
-                self.model.featurizer.char.transform(parts),
-            ]
-        ).tocsr()
-        scores = lexical @ self.model.labels.coef[j, self._lexical_slice]
-        best = int(np.argmax(scores))
-        start, end = sentences[best]
-        return [{"label": label, "start": start, "end": end, "quote": text[start:end],
-                 "rule": "model.sentence"}]  # fmt: skip
+            if not mine:
+                needs_sentence.append((j, label))
+        if not needs_sentence:
+            return spans
+        sentences = sentence_spans(text) or [(0, len(text))]
+        best = [0] * len(needs_sentence)
+        if len(sentences) > 1:
+            # One lexical matrix for all sentences, scored against every label at once.
+            parts = [text[a:b] for a, b in sentences]
+            lexical = sparse.hstack(
+                [self.model.featurizer.word.transform(parts),
+                 self.model.featurizer.char.transform(parts)]
+            ).tocsr()  # fmt: skip
+            rows = [j for j, _ in needs_sentence]
+            scores = lexical @ self.model.labels.coef[rows][:, self._lexical_slice].T
+            best = [int(i) for i in np.argmax(np.asarray(scores), axis=0)]
+        for (_, label), index in zip(needs_sentence, best, strict=True):
+            a, b = sentences[index]
+            spans.append({"label": label, "start": a, "end": b, "quote": text[a:b],
+                          "rule": "model.sentence"})  # fmt: skip
+        return spans
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
