@@ -19,6 +19,8 @@ CHECKIN_FILES = (
     "checkins_everyday2.jsonl",
     "checkins_safety.jsonl",
     "checkins_safety2.jsonl",
+    "checkins_everyday3.jsonl",
+    "checkins_safety3.jsonl",
 )
 
 PATTERN_IDS = [str(p) for p in Pattern]
