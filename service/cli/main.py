@@ -25,6 +25,14 @@ def _settings(data_dir: Path | None = None, **overrides: object) -> Settings:
     return settings
 
 
+backend_option = click.option(
+    "--backend",
+    type=click.Choice(["auto", "local", "llm", "rules"]),
+    default="auto",
+    show_default=True,
+    help="auto: the LLM when LLM_BASE_URL is set, else the local model.",
+)
+
 data_dir_option = click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -115,10 +123,7 @@ def kb_ingest(data_dir: Path | None) -> None:
 @click.option(
     "--jsonl", "jsonl", metavar="FILE", help="Classify one JSON object per line ('-' = stdin)."
 )
-@click.option(
-    "--backend", type=click.Choice(["auto", "local", "llm", "rules"]), default="auto",
-    show_default=True, help="auto: the LLM when LLM_BASE_URL is set, else the local model.",
-)  # fmt: skip
+@backend_option
 @click.pass_context
 def classify(ctx: click.Context, jsonl: str | None, backend: str) -> None:
     """Classify check-ins: risk, patterns and burnout signals (TAXONOMY.md)."""
@@ -156,12 +161,7 @@ def eval_group() -> None:
     show_default=True,
     help="Which split of evals/data/ to score (never trained on: heldout).",
 )
-@click.option(
-    "--backend",
-    type=click.Choice(["auto", "local", "llm", "rules"]),
-    default="auto",
-    show_default=True,
-)
+@backend_option
 def eval_classify(split_name: str, backend: str) -> None:
     """Per-label precision/recall/F1, the risk confusion matrix and safety rates."""
     from service.cli.classify import eval_classify_command
@@ -177,12 +177,7 @@ def eval_classify(split_name: str, backend: str) -> None:
     default=None,
     help="CounselChat CSV [default: ../shared/external/counsel-chat/counsel_chat.csv].",
 )
-@click.option(
-    "--backend",
-    type=click.Choice(["auto", "local", "llm", "rules"]),
-    default="auto",
-    show_default=True,
-)
+@backend_option
 def eval_counselchat(csv_path: Path | None, backend: str) -> None:
     """Risk levels per topic on real questions to therapists, plus 20 outputs to read."""
     from service.cli.classify import eval_counselchat_command
