@@ -20,14 +20,15 @@ from service.classify.classifier import (
     Classifier,
     classify_with_deadline,
 )
-from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
+from service.classify.taxonomy import SAFETY_CONTRAINDICATED, BurnoutSignal, Pattern, RiskLevel
 from service.coaching.composer import TipInput, compose
 from service.coaching.resources import resources_for
 from service.knowledge.embedder import Embedder
-from service.persistence.models import CheckIn, Classification, Tip
+from service.persistence.models import CheckIn, Classification, Escalation, Tip
 from service.retrieval.search import Query, search
 
 log = structlog.get_logger(__name__)
+LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,34 @@ def classify_stage(
     item = CheckInText(checkin.text, checkin.mood, checkin.connection, checkin.locale)
     result = classify_with_deadline(classifier, item, timeout=timeout)
     session.add(_classification_row(checkin_id, result))
+    if result.risk_level.at_least(RiskLevel.ELEVATED):
+        # Same transaction as the classification: no dangerous check-in without a coach alert.
+        open_escalation(session, checkin, result)
     checkin.status = "classified"
     session.flush()
     return StageOutcome(checkin_id, checkin.status, result.risk_level)
+
+
+def open_escalation(session: Session, checkin: CheckIn, result: ClassificationResult) -> None:
+    """Open the coach escalation for this check-in (at most one per check-in)."""
+    if session.scalar(select(Escalation.id).where(Escalation.checkin_id == checkin.id)):
+        return
+    # The coach sees why: the safety rules' spans and the model's risk note, not pattern cues.
+    spans = [e for e in result.evidence if e.get("label") not in LABEL_IDS]
+    session.add(
+        Escalation(
+            checkin_id=checkin.id,
+            couple_id=checkin.couple_id,
+            severity=str(result.risk_level),
+            categories=list(result.risk_categories),
+            evidence={"spans": spans, "backend": result.backend, "notes": result.notes},
+            status="open",
+        )
+    )
+    log.warning(
+        "escalation opened", checkin_id=str(checkin.id), severity=str(result.risk_level),
+        categories=result.risk_categories,
+    )  # fmt: skip
 
 
 def _classification_row(checkin_id: uuid.UUID, result: ClassificationResult) -> Classification:

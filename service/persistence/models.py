@@ -238,3 +238,31 @@ class OutboxEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Escalation(Base):
+    """A check-in that needs a human coach: opened for every elevated or urgent risk."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        CheckConstraint("severity IN ('elevated', 'urgent')", name="severity_known"),
+        CheckConstraint("status IN ('open', 'acknowledged', 'resolved')", name="status_known"),
+        Index("ix_escalations_queue", "status", "severity", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    # One escalation per check-in: re-running the pipeline never opens a second one.
+    checkin_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), unique=True
+    )
+    couple_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="SET NULL"), index=True
+    )
+    severity: Mapped[str] = mapped_column(String(16))
+    categories: Mapped[list[str]] = mapped_column(default=list)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"spans": [...]}
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

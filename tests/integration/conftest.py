@@ -18,7 +18,7 @@ from tests.conftest import KNOWLEDGE
 
 pytestmark = pytest.mark.integration
 
-_TRANSIENT_TABLES = "tips, classifications, outbox_events, checkins, users, couples"
+_TRANSIENT_TABLES = "escalations, tips, classifications, outbox_events, checkins, users, couples"
 
 
 @pytest.fixture(scope="session")
