@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -37,6 +36,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from machine import machine_info as shared_machine_info  # noqa: E402 - bench/ is on sys.path
 
 from service.lib.embedded import EmbeddedPostgres  # noqa: E402
 
@@ -209,25 +210,7 @@ def latency(seconds: list[float]) -> dict[str, float]:
 
 
 def machine_info() -> dict[str, Any]:
-    import psutil
-
-    cpu_model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "",
-    )
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
+    return shared_machine_info(numpy=np.__version__)
 
 
 def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -17,7 +17,6 @@ import argparse
 import gc
 import json
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -25,11 +24,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from machine import machine_info as shared_machine_info  # noqa: E402 - bench/ is on sys.path
 from sqlalchemy import text  # noqa: E402
 
 from service.knowledge.embedder import get_embedder  # noqa: E402
@@ -62,27 +63,14 @@ def summarise(seconds: list[float]) -> dict[str, float]:
     }
 
 
-def machine_info() -> dict[str, object]:
-    cpu_model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import psutil
+def _torch_threads() -> int:
     import torch
 
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "torch_threads": torch.get_num_threads(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
+    return int(torch.get_num_threads())
+
+
+def machine_info() -> dict[str, Any]:
+    return shared_machine_info(torch_threads=_torch_threads())
 
 
 def timed(fn: Callable[[], object]) -> float:
