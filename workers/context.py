@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from redis import Redis
 
 from service.classify.classifier import Classifier
-from service.classify.provider import build_classifier
+from service.classify.provider import build_classifier, gateway_from_settings
+from service.coaching.llm_writer import LLMTipWriter
 from service.knowledge.embedder import Embedder, get_embedder
 from service.lib.crypto import configure_cipher, dev_key
 from service.lib.db import Database
@@ -22,6 +23,14 @@ class JobContext:
     redis: Redis
     _embedder: Embedder | None = None
     _classifier: Classifier | None = None
+    _tip_writer: LLMTipWriter | None = None
+
+    @property
+    def tip_writer(self) -> LLMTipWriter | None:
+        """The model-backed tip writer, or None for the offline composer (no endpoint set)."""
+        if self._tip_writer is None and self.settings.llm_base_url:
+            self._tip_writer = LLMTipWriter(gateway_from_settings(self.settings))
+        return self._tip_writer
 
     @property
     def embedder(self) -> Embedder:

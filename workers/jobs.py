@@ -49,6 +49,7 @@ def advise_checkin(checkin_id: str) -> str | None:
                 embedder=ctx.embedder,
                 knowledge_dir=ctx.settings.knowledge_dir,
                 k=ctx.settings.retrieval_k,
+                writer=ctx.tip_writer,
             )
         if outcome is None:
             return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import structlog
 from sqlalchemy import select
@@ -20,12 +21,16 @@ from service.classify.classifier import (
     Classifier,
     classify_with_deadline,
 )
-from service.classify.taxonomy import SAFETY_CONTRAINDICATED, BurnoutSignal, Pattern, RiskLevel
-from service.coaching.composer import TipInput, compose
-from service.coaching.resources import resources_for
+from service.classify.taxonomy import BurnoutSignal, Pattern, RiskLevel
+from service.coaching.composer import TipInput
+from service.coaching.guard import GuardContext
+from service.coaching.llm_writer import LLMTipWriter
+from service.coaching.policy import plan_for
+from service.coaching.resources import LocaleResources, resources_for
+from service.coaching.tips import produce_tip
 from service.knowledge.embedder import Embedder
-from service.persistence.models import CheckIn, Classification, Escalation, Tip
-from service.retrieval.search import Query, search
+from service.persistence.models import CheckIn, Classification, Couple, Escalation, Generation, Tip
+from service.retrieval.search import Query, RetrievedCard, search
 
 log = structlog.get_logger(__name__)
 LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})
@@ -75,6 +80,7 @@ def open_escalation(session: Session, checkin: CheckIn, result: ClassificationRe
         Escalation(
             checkin_id=checkin.id,
             couple_id=checkin.couple_id,
+            user_id=checkin.user_id,
             severity=str(result.risk_level),
             categories=list(result.risk_categories),
             evidence={"spans": spans, "backend": result.backend, "notes": result.notes},
@@ -112,8 +118,9 @@ def advise_stage(
     embedder: Embedder,
     knowledge_dir: Path,
     k: int = 3,
+    writer: LLMTipWriter | None = None,
 ) -> StageOutcome | None:
-    """Retrieve fitting cards and compose the tip (or safety response) once."""
+    """Retrieve fitting cards and produce the guarded tip (or safety response) once."""
     checkin = _lock(session, checkin_id)
     if checkin is None:
         return None
@@ -123,41 +130,49 @@ def advise_stage(
     risk = RiskLevel(c.risk_level)
     if session.get(Tip, checkin_id) is not None:
         return StageOutcome(checkin_id, checkin.status, risk, True)
-    categories = list(c.risk_categories)
-    blocked = list(categories)
-    if risk.at_least(RiskLevel.ELEVATED):
-        # Without a named category we cannot rule out danger at home: no joint exercises.
-        blocked = sorted({*categories, *(str(x) for x in SAFETY_CONTRAINDICATED)})
+    plan = plan_for(risk, c.risk_categories)
     cards = []
-    if risk != RiskLevel.URGENT:  # urgent: the safety response only, nothing else generated
+    if plan.generate:  # urgent: the safety response only, nothing else generated
         cards = search(
             session,
             embedder,
             Query(
                 text=checkin.text,
-                risk_categories=blocked,
+                risk_categories=list(plan.blocked_categories),
                 patterns=c.patterns,
                 burnout_signals=c.burnout_signals,
                 k=k,
             ),
         )
-    composed = compose(
-        TipInput(
-            checkin_id=str(checkin_id),
-            mood=checkin.mood,
-            connection=checkin.connection,
-            risk_level=risk,
-            risk_categories=categories,
-            patterns=c.patterns,
-            burnout_signals=c.burnout_signals,
-            cards=cards,
-            resources=resources_for(knowledge_dir / "resources", checkin.locale),
-            third_party=bool(c.evidence.get("third_party")),
-        )
+    resources = resources_for(knowledge_dir / "resources", checkin.locale)
+    couple = session.get(Couple, checkin.couple_id) if checkin.couple_id else None
+    tip_input = TipInput(
+        checkin_id=str(checkin_id),
+        mood=checkin.mood,
+        connection=checkin.connection,
+        risk_level=risk,
+        risk_categories=list(c.risk_categories),
+        patterns=c.patterns,
+        burnout_signals=c.burnout_signals,
+        cards=cards,
+        resources=resources,
+        third_party=bool(c.evidence.get("third_party")),
+        quotes=_own_quotes(c.evidence.get("spans", [])),
+        stage=couple.stage if couple else None,
     )
-    retrieved = {card.id for card in cards}
-    if not set(composed.citations) <= retrieved:  # grounding: cite only what was retrieved
-        raise RuntimeError("composer cited a card it did not retrieve")
+    guard = GuardContext(
+        risk_level=risk,
+        risk_categories=tuple(c.risk_categories),
+        retrieved_ids=frozenset(card.id for card in cards),
+        own_text=checkin.text,
+        allowed_text=card_text(cards, resources),
+        private_partner_texts=partner_private_texts(session, checkin),
+        resource_names=resource_names(resources) if plan.escalate else (),
+    )
+    outcome = produce_tip(tip_input, plan, guard, checkin_text=checkin.text, writer=writer)
+    for attempt in outcome.attempts:
+        session.add(Generation(checkin_id=checkin_id, **attempt.__dict__))
+    composed = outcome.tip
     session.add(
         Tip(
             checkin_id=checkin_id,
@@ -172,3 +187,35 @@ def advise_stage(
     checkin.status = "tip_ready"
     session.flush()
     return StageOutcome(checkin_id, checkin.status, risk)
+
+
+def _own_quotes(spans: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The writer's words behind pattern and burnout labels (never safety evidence)."""
+    return tuple(str(s["quote"]) for s in spans if s.get("label") in LABEL_IDS and s.get("quote"))
+
+
+def partner_private_texts(session: Session, checkin: CheckIn, limit: int = 20) -> tuple[str, ...]:
+    """The other partner's recent private check-ins: what no output may ever echo."""
+    if checkin.couple_id is None:
+        return ()
+    rows = session.scalars(
+        select(CheckIn)
+        .where(
+            CheckIn.couple_id == checkin.couple_id,
+            CheckIn.user_id != checkin.user_id,
+            CheckIn.shared_with_partner.is_(False),
+        )
+        .order_by(CheckIn.created_at.desc())
+        .limit(limit)
+    )
+    return tuple(r.text for r in rows)
+
+
+def card_text(cards: list[RetrievedCard], resources: LocaleResources) -> str:
+    parts = [f"{c.title}\n{c.summary}\n" + "\n".join(c.steps) for c in cards]
+    parts += [r.name for r in (*resources.crisis, *resources.domestic_violence)]
+    return "\n".join(parts)
+
+
+def resource_names(resources: LocaleResources) -> tuple[str, ...]:
+    return tuple(r.name for r in (*resources.crisis, *resources.domestic_violence))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
+from service.coaching.guard import suggests_joint_work
 from service.coaching.resources import LocaleResources
 from service.retrieval.search import RetrievedCard
 
@@ -50,7 +51,32 @@ _OPENERS = (
     "From what you shared, {seen} seems to be part of today.",
     "It sounds like {seen} is in the mix right now.",
     "Reading your check-in, {seen} stands out.",
+    "What you describe points to {seen}.",
+    "There's a thread of {seen} in what you wrote.",
 )
+_ECHOES = (
+    'You wrote "{quote}".',
+    'You mentioned "{quote}".',
+    'In your words: "{quote}".',
+)
+_CONFLICT = frozenset(
+    {"criticism", "contempt", "defensiveness", "stonewalling", "conflict_escalation",
+     "turning_away", "conflict_avoidance", "secrecy"}
+)  # fmt: skip
+_PARTNER_VIEWS = (
+    "Your partner may remember this differently, perhaps feeling criticised or worn out "
+    'themselves. A repair can be as simple as: "I think we both got hurt there; can we try '
+    'again?"',
+    "There is probably a version of this evening in which your partner also felt unheard. "
+    "Starting with what you might each have needed makes a repair easier than deciding who "
+    "was right.",
+    "Your partner is likely to have their own side of this, and it may be about stress rather "
+    "than about you. Try opening with one thing you appreciate before the thing you need.",
+)
+_STAGE_NOTES = {
+    "early": "Early on, small habits you start now tend to become how you do things as a couple.",
+    "long_term": "After years together, small routines are easy to drop and quick to bring back.",
+}
 _NEUTRAL_OPENERS = (
     "Thanks for checking in. Small, steady habits keep a connection strong.",
     "Thanks for taking a moment to check in; here is one small thing to build on.",
@@ -61,6 +87,8 @@ _QUESTIONS = (
     "What is one small thing I could do this week that would help you feel closer?",
     "When did you last feel really close to me, and what were we doing?",
     "How can I make it easier for you to tell me what you need?",
+    "What has been the hardest part of your week, and what would help with it?",
+    "Is there something you've been wanting to tell me but haven't found the moment for?",
 )
 
 
@@ -87,6 +115,8 @@ class TipInput:
     cards: list[RetrievedCard]
     resources: LocaleResources
     third_party: bool = False
+    quotes: tuple[str, ...] = ()  # the writer's own words behind the patterns seen
+    stage: str | None = None  # early | mid | long_term
 
 
 def _pick(options: tuple[str, ...], seed: str, salt: str) -> str:
@@ -125,9 +155,10 @@ def _danger_from_others(tip: TipInput) -> bool:
     return bool(set(tip.risk_categories) & {"partner_violence", "coercive_control", "child_safety"})
 
 
-def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
+def resource_block(tip: TipInput) -> tuple[str, dict[str, Any]]:
+    """Title and body of an elevated-risk response: the locale's resources come first."""
     res = tip.resources
-    safe_cards = [c for c in tip.cards if not set(c.contraindications) & categories]
+    categories = set(tip.risk_categories)
     if categories & {str(c) for c in SAFETY_CONTRAINDICATED} or "child_safety" in categories:
         resources = [*res.domestic_violence, *res.crisis]
         title = "Your safety comes first"
@@ -143,18 +174,27 @@ def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
             "It sounds like things feel very heavy right now. Talking to someone today can help; "
             "the people at the services below are there to listen, any time."
         )
-    steps = [s for card in safe_cards[:2] for s in card.steps[:2]][:3]
-    body = {
+    body: dict[str, Any] = {
         "message": message,
         "emergency": [f"In an emergency call {res.emergency_number}."]
         if res.emergency_number
         else [],
         "resources": [r.as_dict() for r in resources],
-        "steps": steps,
+        "steps": [],
         "locale_resources": res.code,
         "coach_alerted": True,
     }
-    return ComposedTip("safety", title, body, [c.id for c in safe_cards[:2]])
+    return title, body
+
+
+def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
+    safe_cards = [c for c in tip.cards if not set(c.contraindications) & categories]
+    # Individual steps only: nothing here may involve the partner.
+    steps = [s for card in safe_cards[:2] for s in card.steps if not suggests_joint_work(s)][:3]
+    safe_cards = [c for c in safe_cards[:2] if any(s in c.steps for s in steps)]
+    title, body = resource_block(tip)
+    body["steps"] = steps
+    return ComposedTip("safety", title, body, [c.id for c in safe_cards])
 
 
 def _coaching(tip: TipInput) -> ComposedTip:
@@ -176,7 +216,12 @@ def _coaching(tip: TipInput) -> ComposedTip:
         why = _pick(_OPENERS, tip.checkin_id, "open").format(seen=_join(seen[:2]))
     else:
         why = _pick(_NEUTRAL_OPENERS, tip.checkin_id, "open")
+    quote = next((q for q in tip.quotes if 8 <= len(q) <= 90), None)
+    if quote:
+        why = _pick(_ECHOES, tip.checkin_id, "echo").format(quote=quote) + " " + why
     why += f" {main.summary}"
+    if tip.stage in _STAGE_NOTES:
+        why += " " + _STAGE_NOTES[tip.stage]
     low = [
         name
         for name, v in (("your mood", tip.mood), ("your connection", tip.connection))
@@ -195,6 +240,8 @@ def _coaching(tip: TipInput) -> ComposedTip:
         "tonight": steps[0],
         "question": _pick(_QUESTIONS, tip.checkin_id, "question"),
     }
+    if set(tip.patterns) & _CONFLICT:
+        body["partner_view"] = _pick(_PARTNER_VIEWS, tip.checkin_id, "view")
     if main.evidence:
         ev = main.evidence[0]
         body["evidence"] = f"{ev.get('claim', '')} ({ev.get('source', '')})"

@@ -1,7 +1,8 @@
 """Versioned prompt files (``prompts/<name>/v<N>.md``), loaded by name and rendered safely.
 
 A prompt file is YAML front matter (``id``, ``version``, ``description``, optional
-``response_schema``) followed by a ``## system`` and a ``## user`` section. The user section is
+``response_schema``) followed by a ``## system`` and a ``## user`` section (a shared fragment
+such as the guidelines declares ``kind: fragment`` and has only ``## system``). The user section is
 a ``str.format`` template; literal braces in it are written ``{{`` and ``}}``.
 """
 
@@ -116,7 +117,7 @@ def _parse(raw: str, *, name: str, version: int, path: Path) -> Prompt:
     if not isinstance(meta, dict):
         raise PromptFormatError(f"{path}: front matter must be a mapping")
     _check_meta(meta, name=name, version=version, path=path)
-    sections = _sections(match.group(2), path)
+    sections = _sections(match.group(2), path, fragment=meta.get("kind") == "fragment")
     user = sections["user"]
     try:
         _placeholders(user)
@@ -141,9 +142,14 @@ def _check_meta(meta: Mapping[str, Any], *, name: str, version: int, path: Path)
         raise PromptFormatError(f"{path}: front matter version {declared!r} != {version}")
 
 
-def _sections(body: str, path: Path) -> dict[str, str]:
+def _sections(body: str, path: Path, *, fragment: bool = False) -> dict[str, str]:
     marks = list(_SECTION.finditer(body))
     names = [m.group(1) for m in marks]
+    if fragment and names == ["system"]:  # shared text (the guidelines), prepended to others
+        system = body[marks[0].end() :].strip()
+        if not system:
+            raise PromptFormatError(f"{path}: empty system section")
+        return {"system": system, "user": ""}
     if names != ["system", "user"]:
         raise PromptFormatError(f"{path}: expected '## system' then '## user', found {names}")
     system = body[marks[0].end() : marks[1].start()].strip()

@@ -247,13 +247,20 @@ class Escalation(Base):
     __table_args__ = (
         CheckConstraint("severity IN ('elevated', 'urgent')", name="severity_known"),
         CheckConstraint("status IN ('open', 'acknowledged', 'resolved')", name="status_known"),
+        CheckConstraint("num_nonnulls(checkin_id, message_id) = 1", name="one_source"),
         Index("ix_escalations_queue", "status", "severity", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
-    # One escalation per check-in: re-running the pipeline never opens a second one.
-    checkin_id: Mapped[uuid.UUID] = mapped_column(
+    # One escalation per check-in (or chat message): re-running never opens a second one.
+    checkin_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("checkins.id", ondelete="CASCADE"), unique=True
+    )
+    message_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     couple_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("couples.id", ondelete="SET NULL"), index=True
@@ -262,7 +269,100 @@ class Escalation(Base):
     categories: Mapped[list[str]] = mapped_column(default=list)
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"spans": [...]}
     status: Mapped[str] = mapped_column(String(16), default="open")
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class CoachAssignment(Base):
+    """Which coach looks after which couple; a coach sees only assigned couples."""
+
+    __tablename__ = "coach_assignments"
+
+    coach_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    couple_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("couples.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Conversation(Base):
+    """One partner's chat with the coach assistant; never visible to the other partner."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    couple_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="SET NULL")
+    )
+    locale: Mapped[str] = mapped_column(String(16))
+    # Rolling summary of the turns that fell out of the memory window (encrypted like notes).
+    summary: Mapped[str | None] = mapped_column(EncryptedText)
+    summarized_upto: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'assistant')", name="role_known"),
+        Index("ux_messages_conversation_seq", "conversation_id", "seq", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(EncryptedText)
+    kind: Mapped[str] = mapped_column(String(16), default="chat")  # chat | safety
+    risk_level: Mapped[str | None] = mapped_column(String(16))
+    risk_categories: Mapped[list[str]] = mapped_column(default=list)
+    citations: Mapped[list[str]] = mapped_column(default=list)
+    backend: Mapped[str | None] = mapped_column(String(32))
+    prompt_version: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Generation(Base):
+    """One attempt at producing partner-facing text: backend, prompt, cost and guard verdict."""
+
+    __tablename__ = "generations"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('accepted', 'rejected', 'error')", name="outcome_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # tip | safety | chat
+    checkin_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int] = mapped_column(SmallInteger)
+    backend: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str | None] = mapped_column(String(120))
+    prompt_version: Mapped[str] = mapped_column(String(64))
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    latency_ms: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(16))
+    # {"passed": bool, "violations": [{"rule", "detail"}], "error": str | None}
+    verdict: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

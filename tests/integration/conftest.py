@@ -18,7 +18,10 @@ from tests.conftest import KNOWLEDGE
 
 pytestmark = pytest.mark.integration
 
-_TRANSIENT_TABLES = "escalations, tips, classifications, outbox_events, checkins, users, couples"
+_TRANSIENT_TABLES = (
+    "generations, escalations, messages, conversations, coach_assignments, tips,"
+    " classifications, outbox_events, checkins, users, couples"
+)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,155 @@
+"""Tips and safety messages written by a chat model through the gateway (``backend: llm``).
+
+The model gets this partner's own check-in and the retrieved cards, never the other partner's
+text. Resources, emergency numbers and the coach alert are added by code, not by the model.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from service.coaching.composer import ComposedTip, TipInput, resource_block
+from service.lib.llm import LLMGateway, LLMOutputError, LLMResult
+from service.lib.prompts import Prompt, load_prompt
+from service.retrieval.search import RetrievedCard
+
+BACKEND = "llm"
+_NULLABLE_STRING = {"type": ["string", "null"]}
+TIP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "why", "steps", "tonight", "question", "partner_view", "citations"],
+    "properties": {
+        "title": {"type": "string"},
+        "why": {"type": "string"},
+        "steps": {"type": "array", "items": {"type": "string"}},
+        "tonight": {"type": "string"},
+        "question": _NULLABLE_STRING,
+        "partner_view": _NULLABLE_STRING,
+        "citations": {"type": "array", "items": {"type": "string"}},
+    },
+}
+ESCALATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["message", "steps", "citations"],
+    "properties": {
+        "message": {"type": "string"},
+        "steps": {"type": "array", "items": {"type": "string"}},
+        "citations": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    tip: ComposedTip
+    result: LLMResult
+
+
+def prompt_ref(prompt: Prompt, guidelines: Prompt) -> str:
+    """What is stored with the output, e.g. ``tip@v1+guidelines@v1``."""
+    return f"{prompt.ref}+{guidelines.ref}"
+
+
+class LLMTipWriter:
+    """Writes coaching tips (``tip`` prompt) and elevated-risk messages (``escalation``)."""
+
+    def __init__(self, gateway: LLMGateway) -> None:
+        self.gateway = gateway
+        self.guidelines = load_prompt("guidelines")
+        self.tip_prompt = load_prompt("tip")
+        self.escalation_prompt = load_prompt("escalation")
+
+    def coaching(self, tip: TipInput, *, checkin_text: str, temperature: float = 0.4) -> Written:
+        prompt = self.tip_prompt
+        messages = self._messages(
+            prompt,
+            stage=tip.stage or "unknown",
+            mood=tip.mood or "not given",
+            connection=tip.connection or "not given",
+            patterns=", ".join(tip.patterns) or "none",
+            burnout_signals=", ".join(tip.burnout_signals) or "none",
+            risk_level=str(tip.risk_level),
+            cards=format_cards(tip.cards),
+            checkin=checkin_text,
+        )
+        result = self.gateway.complete_json(messages, "tip", TIP_SCHEMA, temperature=temperature)
+        data = result.data
+        body: dict[str, Any] = {
+            "why": _text(data["why"]),
+            "steps": [_text(s) for s in data["steps"] if _text(s)],
+            "tonight": _text(data["tonight"]),
+        }
+        for key in ("question", "partner_view"):
+            if data.get(key):
+                body[key] = _text(data[key])
+        if tip.risk_level == "concern":
+            body["check_in_question"] = (
+                "How are you holding up, really? Would it help to talk to someone?"
+            )
+            body["resources"] = [r.as_dict() for r in tip.resources.crisis]
+        composed = ComposedTip(
+            "coaching",
+            _text(data["title"]),
+            body,
+            _unique(data["citations"]),
+            backend=BACKEND,
+            prompt_version=prompt_ref(prompt, self.guidelines),
+        )
+        return Written(composed, result)
+
+    def elevated(self, tip: TipInput, *, checkin_text: str) -> Written:
+        prompt = self.escalation_prompt
+        messages = self._messages(
+            prompt,
+            risk_level=str(tip.risk_level),
+            risk_categories=", ".join(tip.risk_categories) or "unspecified",
+            cards=format_cards(tip.cards),
+            checkin=checkin_text,
+        )
+        result = self.gateway.complete_json(
+            messages, "escalation", ESCALATION_SCHEMA, temperature=0.2
+        )
+        data = result.data
+        message = _text(data["message"])
+        if not message:
+            raise LLMOutputError("escalation message is empty")
+        title, body = resource_block(tip)
+        body["message"] = message
+        body["steps"] = [_text(s) for s in data["steps"] if _text(s)][:3]
+        composed = ComposedTip(
+            "safety",
+            title,
+            body,
+            _unique(data["citations"]),
+            backend=BACKEND,
+            prompt_version=prompt_ref(prompt, self.guidelines),
+        )
+        return Written(composed, result)
+
+    def _messages(self, prompt: Prompt, **values: object) -> list[dict[str, str]]:
+        # A fresh boundary tag per request: text that fakes an end marker stays data.
+        rendered = prompt.render(tag=secrets.token_hex(6), **values)
+        rendered[0]["content"] = f"{self.guidelines.system}\n\n{rendered[0]['content']}"
+        return rendered
+
+
+def format_cards(cards: list[RetrievedCard]) -> str:
+    if not cards:
+        return "(none)"
+    blocks = []
+    for card in cards:
+        steps = "\n".join(f"  - {s}" for s in card.steps[:5])
+        blocks.append(f"[{card.id}] {card.title}\n  {card.summary}\n  steps:\n{steps}")
+    return "\n".join(blocks)
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _unique(values: list[Any]) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values))

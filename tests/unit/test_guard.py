@@ -1,0 +1,164 @@
+"""The guard: each rule catches what it is for and lets ordinary coaching through."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.classify.taxonomy import RiskLevel
+from service.coaching.guard import GuardContext, Output, check, check_sentence
+
+CTX = GuardContext(risk_level=RiskLevel.NONE, retrieved_ids=frozenset({"technology-as-a-bridge"}))
+
+
+def _tip(why: str = "Phones came first at dinner.", **kw: object) -> Output:
+    fields: dict[str, object] = {
+        "kind": "coaching",
+        "title": "Phones down for one meal",
+        "texts": (why,),
+        "steps": ("Agree on one phone-free meal.", "Put phones in a drawer."),
+        "citations": ("technology-as-a-bridge",),
+    }
+    fields.update(kw)
+    return Output(**fields)  # type: ignore[arg-type]
+
+
+def test_an_ordinary_grounded_tip_passes() -> None:
+    assert check(_tip(), CTX).passed
+
+
+def test_citing_a_card_that_was_not_retrieved_fails_grounding() -> None:
+    verdict = check(_tip(citations=("invented-card",)), CTX)
+    assert verdict.rules_failed() == ["grounding"]
+    assert "invented-card" in verdict.violations[0].detail
+
+
+def test_a_coaching_tip_without_citations_fails_grounding() -> None:
+    assert check(_tip(citations=()), CTX).rules_failed() == ["grounding"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He sounds like a narcissist.",
+        "Maybe she is bipolar.",
+        "This could be borderline personality disorder.",
+        "Er ist ein Narzisst.",
+        "Es un narcisista.",
+        "He is gaslighting you.",
+    ],
+)
+def test_clinical_labels_fail(text: str) -> None:
+    assert "no_diagnosis" in check(_tip(why=text), CTX).rules_failed()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's all his fault.",
+        "Your partner is being selfish.",
+        "She doesn't respect you.",
+        "You're completely right here.",
+        "You should leave him.",
+        "That is a red flag.",
+    ],
+)
+def test_blame_and_side_taking_fail(text: str) -> None:
+    assert "no_blame" in check(_tip(why=text), CTX).rules_failed()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You felt unheard, and he may have felt criticised.",
+        "You're right to want more time together.",
+        "It's nobody's fault that the evenings got busy.",
+        "Feeling low after a long week is common.",
+    ],
+)
+def test_ordinary_wording_is_not_blame_or_diagnosis(text: str) -> None:
+    assert check(_tip(why=text), CTX).passed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Taking 40 pills would be dangerous.",
+        "A lethal dose of paracetamol is lower than people think.",
+        "How many tablets is too many?",
+        "Jumping off a bridge",
+    ],
+)
+def test_means_information_fails(text: str) -> None:
+    assert "no_means" in check_sentence(text, CTX).rules_failed()
+
+
+def test_claiming_to_be_an_ai_fails() -> None:
+    assert "no_ai_claim" in check(_tip(why="As an AI, I think phones matter."), CTX).rules_failed()
+
+
+def test_the_other_partners_private_words_fail_but_the_writers_own_do_not() -> None:
+    ctx = GuardContext(
+        risk_level=RiskLevel.NONE,
+        retrieved_ids=frozenset({"technology-as-a-bridge"}),
+        own_text="We argued about the Lisbon trip.",
+        private_partner_texts=(
+            "Secretly booked Lisbon with Marguerite for the saxophone retreat.",
+        ),
+    )
+    assert check(_tip(why="The Lisbon trip came up."), ctx).passed
+    verdict = check(_tip(why="Maybe ask about Marguerite."), ctx)
+    assert verdict.rules_failed() == ["no_leak"]
+
+
+def test_a_long_shared_phrase_from_a_private_checkin_fails() -> None:
+    ctx = GuardContext(
+        risk_level=RiskLevel.NONE,
+        retrieved_ids=frozenset({"technology-as-a-bridge"}),
+        private_partner_texts=("i feel like i am just going through the motions with us",),
+    )
+    verdict = check(_tip(why="It sounds like you are just going through the motions with us."), ctx)
+    assert verdict.rules_failed() == ["no_leak"]
+
+
+def test_danger_from_the_partner_forbids_coaching_and_joint_work() -> None:
+    ctx = GuardContext(
+        risk_level=RiskLevel.ELEVATED,
+        risk_categories=("partner_violence",),
+        resource_names=("Hotline",),
+    )
+    safety = Output(
+        "safety",
+        title="Your safety comes first",
+        texts=("It is not your fault.",),
+        steps=("Keep the helpline number somewhere only you can find it.",),
+        extra={"resource_names": ["Hotline"]},
+    )
+    assert check(safety, ctx).passed
+    joint = Output(
+        "safety",
+        title="Your safety comes first",
+        texts=("It is not your fault.",),
+        steps=("Sit down with your partner tonight.",),
+        extra={"resource_names": ["Hotline"]},
+    )
+    assert check(joint, ctx).rules_failed() == ["ipv_rules"]
+    assert "safety_first" in check(_tip(citations=()), ctx).rules_failed()
+
+
+def test_a_safety_response_must_name_the_locale_resources() -> None:
+    ctx = GuardContext(risk_level=RiskLevel.URGENT, resource_names=("Samaritans",))
+    bare = Output("safety", title="Please get help now", texts=("Call someone.",))
+    assert check(bare, ctx).rules_failed() == ["safety_first"]
+
+
+def test_length_and_structure_limits() -> None:
+    assert "length" in check(_tip(why="x " * 600), CTX).rules_failed()
+    assert "structure" in check(_tip(steps=("Only one step.",)), CTX).rules_failed()
+
+
+@given(st.text(max_size=300))
+def test_the_guard_never_crashes_on_any_text(text: str) -> None:
+    check(_tip(why=text, title=text[:50]), CTX)
+    check_sentence(text, CTX)
