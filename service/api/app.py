@@ -18,8 +18,14 @@ from service import __version__
 from service.api.auth import provide_bearer_token
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
+from service.checkins.partner_controllers import PartnerController
 from service.couples.controllers import CoupleController
+from service.escalations.controllers import EscalationController
+from service.conversations.chat import ChatEngine
+from service.conversations.controllers import ConversationController
+from service.knowledge.embedder import Embedder
 from service.lib.db import Database
+from service.lib.llm import LLMGateway
 
 log = structlog.get_logger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # a check-in is a few sentences; refuse megabytes early
@@ -75,13 +81,24 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def create_app(db: Database, redis: Redis) -> Litestar:
+def create_app(db: Database, redis: Redis, chat: ChatEngine | None = None) -> Litestar:
+    """The API; ``chat`` defaults to an engine built from settings on first use."""
+    engine = chat or default_chat_engine(db)
     return Litestar(
-        route_handlers=[healthz, readyz, CheckInController, CoupleController],
+        route_handlers=[
+            healthz,
+            readyz,
+            CheckInController,
+            CoupleController,
+            EscalationController,
+            PartnerController,
+            ConversationController,
+        ],
         dependencies={
             "db": Provide(lambda: db, sync_to_thread=False),
             "redis": Provide(lambda: redis, sync_to_thread=False),
             "token": Provide(provide_bearer_token, sync_to_thread=False),
+            "chat": Provide(lambda: engine, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[request_id_middleware],
@@ -92,4 +109,33 @@ def create_app(db: Database, redis: Redis) -> Litestar:
         plugins=[PydanticPlugin(validate_strict=True)],
         logging_config=None,  # structlog owns logging (service/lib/logging.py)
         debug=False,
+    )
+
+
+def default_chat_engine(db: Database) -> ChatEngine:
+    """Chat from settings: the local embedder and, if configured, the model endpoint."""
+    from service.classify.provider import gateway_from_settings
+    from service.knowledge.embedder import get_embedder
+    from service.settings import get_settings
+
+    settings = get_settings()
+
+    def embedder() -> Embedder:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        return get_embedder(
+            settings.embedding_model,
+            base_url=settings.llm_base_url,
+            api_key=key,
+            dim=settings.embedding_dim,
+        )
+
+    def gateway() -> LLMGateway | None:
+        return gateway_from_settings(settings) if settings.llm_base_url else None
+
+    return ChatEngine(
+        db,
+        embedder=embedder,
+        gateway=gateway,
+        knowledge_dir=settings.knowledge_dir,
+        k=settings.retrieval_k,
     )

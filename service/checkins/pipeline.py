@@ -23,14 +23,15 @@ from service.classify.classifier import (
 )
 from service.classify.taxonomy import BurnoutSignal, Pattern, RiskLevel
 from service.coaching.composer import TipInput
+from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext
 from service.coaching.llm_writer import LLMTipWriter
 from service.coaching.policy import plan_for
-from service.coaching.resources import LocaleResources, resources_for
+from service.coaching.resources import resources_for
 from service.coaching.tips import produce_tip
 from service.knowledge.embedder import Embedder
 from service.persistence.models import CheckIn, Classification, Couple, Escalation, Generation, Tip
-from service.retrieval.search import Query, RetrievedCard, search
+from service.retrieval.search import Query, search
 
 log = structlog.get_logger(__name__)
 LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})
@@ -166,7 +167,9 @@ def advise_stage(
         retrieved_ids=frozenset(card.id for card in cards),
         own_text=checkin.text,
         allowed_text=card_text(cards, resources),
-        private_partner_texts=partner_private_texts(session, checkin),
+        private_partner_texts=partner_private_texts(
+            session, couple_id=checkin.couple_id, user_id=checkin.user_id
+        ),
         resource_names=resource_names(resources) if plan.escalate else (),
     )
     outcome = produce_tip(tip_input, plan, guard, checkin_text=checkin.text, writer=writer)
@@ -192,30 +195,3 @@ def advise_stage(
 def _own_quotes(spans: list[dict[str, Any]]) -> tuple[str, ...]:
     """The writer's words behind pattern and burnout labels (never safety evidence)."""
     return tuple(str(s["quote"]) for s in spans if s.get("label") in LABEL_IDS and s.get("quote"))
-
-
-def partner_private_texts(session: Session, checkin: CheckIn, limit: int = 20) -> tuple[str, ...]:
-    """The other partner's recent private check-ins: what no output may ever echo."""
-    if checkin.couple_id is None:
-        return ()
-    rows = session.scalars(
-        select(CheckIn)
-        .where(
-            CheckIn.couple_id == checkin.couple_id,
-            CheckIn.user_id != checkin.user_id,
-            CheckIn.shared_with_partner.is_(False),
-        )
-        .order_by(CheckIn.created_at.desc())
-        .limit(limit)
-    )
-    return tuple(r.text for r in rows)
-
-
-def card_text(cards: list[RetrievedCard], resources: LocaleResources) -> str:
-    parts = [f"{c.title}\n{c.summary}\n" + "\n".join(c.steps) for c in cards]
-    parts += [r.name for r in (*resources.crisis, *resources.domestic_violence)]
-    return "\n".join(parts)
-
-
-def resource_names(resources: LocaleResources) -> tuple[str, ...]:
-    return tuple(r.name for r in (*resources.crisis, *resources.domestic_violence))

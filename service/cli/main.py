@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from service.cli.coaches import coaches
 from service.lib.logging import configure_logging
 from service.settings import Settings, use_settings
 
@@ -268,6 +269,9 @@ def users_create(name: str, role: str, locale: str, quiet: bool, data_dir: Path 
         click.echo(f"created {role} {name!r} (id {user_id})")
         click.echo(f"token: {created.token}")
         click.echo("keep it safe: it is shown only once")
+
+
+cli.add_command(coaches)
 
 
 def _require_urls(settings: Settings) -> None:

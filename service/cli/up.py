@@ -16,7 +16,7 @@ import structlog
 import uvicorn
 from rq import Worker
 
-from service.api.app import create_app
+from service.api.app import create_app, default_chat_engine
 from service.cli.runtime import configure_encryption
 from service.lib.db import Database
 from service.lib.embedded import EmbeddedServiceError, EmbeddedServices
@@ -33,7 +33,9 @@ def serve_api(settings: Settings) -> None:
     configure_encryption(settings)
     db = Database.connect(settings.database_url)
     redis = connect_redis(settings.redis_url)
-    app = create_app(db, redis)
+    chat = default_chat_engine(db)
+    threading.Thread(target=chat.warm_up, name="chat-warm-up", daemon=True).start()
+    app = create_app(db, redis, chat)
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_config=None, access_log=False
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
-from pydantic import BaseModel, ConfigDict, Field
+from litestar.params import FromPath, JSONBody
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.accounts.service import Accounts
 from service.couples.service import Couples
@@ -18,6 +19,18 @@ class JoinBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     invite_code: str = Field(min_length=4, max_length=32)
+
+
+class CoachAssignmentBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    coach_id: uuid.UUID = Field(description="The coach's user id.")
+
+    @field_validator("coach_id", mode="before")
+    @classmethod
+    def _parse_uuid(cls, value: object) -> object:
+        # JSON has no UUID type; strict validation would refuse every string otherwise.
+        return uuid.UUID(value) if isinstance(value, str) else value
 
 
 class CoupleController(Controller):
@@ -46,3 +59,20 @@ class CoupleController(Controller):
             caller = Accounts(session).authenticate(token)
             view = Couples(session).join(caller, data.invite_code)
         return {"id": view.id, "partners": view.partners}
+
+    @post("/{couple_id:uuid}/coaches", status_code=201, sync_to_thread=True)
+    def assign_coach(
+        self,
+        couple_id: FromPath[uuid.UUID],
+        data: JSONBody[CoachAssignmentBody],
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
+    ) -> Response[dict[str, Any]]:
+        """Assign a coach to the couple (admins only); repeating it changes nothing (200)."""
+        with db.unit_of_work() as session:
+            caller = Accounts(session).authenticate(token)
+            created = Couples(session).assign_coach(
+                caller, couple_id=couple_id, coach_id=data.coach_id
+            )
+        body = {"couple_id": str(couple_id), "coach_id": str(data.coach_id), "created": created}
+        return Response(body, status_code=201 if created else 200)

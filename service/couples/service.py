@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from service.errors import ConflictError, ForbiddenError, NotFoundError
-from service.persistence.models import Couple, User
+from service.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from service.persistence.models import CoachAssignment, Couple, User
 
 MAX_PARTNERS = 2
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes get read aloud
@@ -63,6 +65,35 @@ class Couples:
         couple.invite_code = None  # single use: the couple is complete
         self.session.flush()
         return CoupleView(str(couple.id), None, (members or 0) + 1)
+
+    def assign_coach(self, caller: User, *, couple_id: uuid.UUID, coach_id: uuid.UUID) -> bool:
+        """Let a coach look after a couple (admins only); True if the assignment is new."""
+        if caller.role != "admin":
+            raise ForbiddenError("only admins can assign coaches")
+        return assign_coach(self.session, couple_id=couple_id, coach_id=coach_id)
+
+
+def assign_coach(session: Session, *, couple_id: uuid.UUID, coach_id: uuid.UUID) -> bool:
+    """Record that the coach looks after the couple; idempotent. True if it is new.
+
+    No caller check: this is the operator's path (CLI). The API goes through
+    ``Couples.assign_coach``, which requires an admin.
+    """
+    if session.get(Couple, couple_id) is None:
+        raise NotFoundError("couple not found")
+    coach = session.get(User, coach_id)
+    if coach is None:
+        raise NotFoundError("user not found")
+    if coach.role != "coach":
+        raise DomainError(f"user {coach_id} is a {coach.role}, not a coach", role=coach.role)
+    # ON CONFLICT: two admins assigning the same coach at once both succeed, once.
+    inserted = session.execute(
+        insert(CoachAssignment)
+        .values(coach_id=coach_id, couple_id=couple_id)
+        .on_conflict_do_nothing(index_elements=["coach_id", "couple_id"])
+        .returning(CoachAssignment.coach_id)
+    ).first()
+    return inserted is not None
 
 
 def _require_partner(caller: User) -> None:

@@ -1,0 +1,1 @@
+"""Chat with the coach assistant: conversations, turns, memory."""

@@ -1,0 +1,1 @@
+"""Escalations: the coach queue of check-ins and chat messages where someone may be unsafe."""

@@ -1,0 +1,191 @@
+"""The coach escalation queue: who may see which escalation, and how one is handled.
+
+Every query is scoped by the caller: an admin sees every escalation, a coach only those of
+the couples assigned to them, anyone else nothing. An escalation outside the caller's scope
+is reported as not found, so that its existence does not leak.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy.orm import Session
+
+from service.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from service.persistence.models import CoachAssignment, Escalation, User
+
+log = structlog.get_logger(__name__)
+
+STATUSES = ("open", "acknowledged", "resolved")
+MAX_PAGE = 100
+# What a coach may read of an evidence span: where it is and why, never more of the text.
+SPAN_FIELDS = ("quote", "start", "end", "label")
+# Allowed moves: action -> (statuses it may start from, status it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "acknowledge": (frozenset({"open"}), "acknowledged"),
+    "resolve": (frozenset({"open", "acknowledged"}), "resolved"),
+}
+
+# Urgent before elevated; the queue index (status, severity, created_at) serves the rest.
+_severity_rank = case((Escalation.severity == "urgent", 0), else_=1)
+
+
+class Escalations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(
+        self,
+        caller: User,
+        *,
+        status: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> tuple[list[Escalation], str | None]:
+        """Escalations the caller may see: urgent first, then oldest first, keyset-paginated."""
+        if status is not None and status not in STATUSES:
+            raise InvalidInputError(f"status must be one of {', '.join(STATUSES)}")
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE}")
+        query = _scoped(caller, select(Escalation))
+        if status is not None:
+            query = query.where(Escalation.status == status)
+        if cursor:
+            rank, created, last_id = _decode_cursor(cursor)
+            query = query.where(
+                or_(
+                    _severity_rank > rank,
+                    and_(_severity_rank == rank, Escalation.created_at > created),
+                    and_(
+                        _severity_rank == rank,
+                        Escalation.created_at == created,
+                        Escalation.id > last_id,
+                    ),
+                )
+            )
+        rows = list(
+            self.session.scalars(
+                query.order_by(_severity_rank, Escalation.created_at, Escalation.id).limit(
+                    limit + 1
+                )
+            )
+        )
+        next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+        return rows[:limit], next_cursor
+
+    def get(self, caller: User, escalation_id: uuid.UUID) -> Escalation:
+        """One escalation in the caller's scope; anything else is 'not found'."""
+        escalation = self.session.scalar(
+            _scoped(caller, select(Escalation)).where(Escalation.id == escalation_id)
+        )
+        if escalation is None:
+            raise NotFoundError("escalation not found")
+        return escalation
+
+    def acknowledge(self, caller: User, escalation_id: uuid.UUID) -> Escalation:
+        """A coach has seen it and is on it: open -> acknowledged."""
+        return self._move(caller, escalation_id, "acknowledge")
+
+    def resolve(self, caller: User, escalation_id: uuid.UUID) -> Escalation:
+        """Handled: open or acknowledged -> resolved."""
+        return self._move(caller, escalation_id, "resolve")
+
+    def _move(self, caller: User, escalation_id: uuid.UUID, action: str) -> Escalation:
+        sources, target = TRANSITIONS[action]
+        # The row lock makes two coaches acting at once take turns: the second one sees the
+        # first one's status and gets a conflict instead of silently overwriting it.
+        escalation = self.session.scalar(
+            _scoped(caller, select(Escalation))
+            .where(Escalation.id == escalation_id)
+            .with_for_update(of=Escalation)
+        )
+        if escalation is None:
+            raise NotFoundError("escalation not found")
+        if escalation.status not in sources:
+            raise ConflictError(
+                f"cannot {action} an escalation that is {escalation.status}",
+                current_status=escalation.status,
+            )
+        now = datetime.now(UTC)
+        escalation.status = target
+        if target == "acknowledged":
+            escalation.acknowledged_at = now
+        else:
+            escalation.resolved_at = now
+        escalation.handled_by = caller.id
+        self.session.flush()
+        log.info(
+            "escalation handled", escalation_id=str(escalation.id), status=target,
+            handled_by=str(caller.id),
+        )  # fmt: skip
+        return escalation
+
+
+def _scoped(caller: User, query: Select[Escalation]) -> Select[Escalation]:
+    if caller.role == "admin":
+        return query
+    if caller.role == "coach":
+        assigned = select(CoachAssignment.couple_id).where(CoachAssignment.coach_id == caller.id)
+        return query.where(Escalation.couple_id.in_(assigned))
+    raise ForbiddenError("only coaches and admins can see escalations")
+
+
+def _encode_cursor(row: Escalation) -> str:
+    rank = 0 if row.severity == "urgent" else 1
+    raw = f"{rank}|{row.created_at.isoformat()}|{row.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[int, datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        rank, created, last_id = base64.urlsafe_b64decode(padded).decode().split("|")
+        if rank not in ("0", "1"):
+            raise ValueError(rank)
+        return int(rank), datetime.fromisoformat(created), uuid.UUID(last_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInputError(
+            "cursor is not valid; use next_cursor from a previous page"
+        ) from None
+
+
+def escalation_view(escalation: Escalation) -> dict[str, Any]:
+    """What a coach sees: why it was raised and where, never the partner's whole note."""
+    spans = escalation.evidence.get("spans", []) if escalation.evidence else []
+    return {
+        "id": str(escalation.id),
+        "severity": escalation.severity,
+        "categories": list(escalation.categories),
+        "status": escalation.status,
+        "created_at": escalation.created_at.isoformat(),
+        "acknowledged_at": _iso(escalation.acknowledged_at),
+        "resolved_at": _iso(escalation.resolved_at),
+        "handled_by": _str(escalation.handled_by),
+        "couple_id": _str(escalation.couple_id),
+        "user_id": _str(escalation.user_id),
+        "source": "checkin" if escalation.checkin_id is not None else "chat",
+        "checkin_id": _str(escalation.checkin_id),
+        "message_id": _str(escalation.message_id),
+        "evidence": {
+            "spans": [
+                {key: span[key] for key in SPAN_FIELDS if key in span}
+                for span in spans
+                if isinstance(span, dict)
+            ]
+        },
+        "links": {"self": f"/v1/escalations/{escalation.id}"},
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _str(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)

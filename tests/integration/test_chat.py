@@ -1,0 +1,226 @@
+"""Chat: JSON and Server-Sent Events, safety before any model, a guard on every sentence.
+
+The SSE test runs the app under a real uvicorn server and reads the stream over HTTP, so that
+"the first event arrives before the whole answer exists" is measured, not assumed.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from litestar.testing import TestClient
+from sqlalchemy import select
+
+from service.conversations.chat import ChatEngine
+from service.lib.llm import LLMGateway
+from service.persistence.models import Conversation, Escalation, Generation
+from tests.integration.conftest import KNOWLEDGE, auth, make_user
+from tests.support.scripted_llm import ScriptedLLM
+
+pytestmark = pytest.mark.integration
+
+PHONES = "He scrolls his phone through every dinner and I end up eating in silence."
+TECH = "technology-as-a-bridge"
+
+
+@pytest.fixture
+def llm() -> Iterator[ScriptedLLM]:
+    with ScriptedLLM(model="scripted-chat") as server:
+        yield server
+
+
+def _engine(database: Any, embedder: Any, gateway: LLMGateway | None) -> ChatEngine:
+    return ChatEngine(
+        database, embedder=lambda: embedder, gateway=lambda: gateway, knowledge_dir=KNOWLEDGE
+    )
+
+
+@pytest.fixture
+def offline_chat(
+    database: Any, redis: Any, embedder: Any, knowledge_base: Path
+) -> Iterator[TestClient[Any]]:
+    from service.api.app import create_app
+
+    app = create_app(database, redis, _engine(database, embedder, None))
+    with TestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture
+def model_server(
+    database: Any, redis: Any, embedder: Any, knowledge_base: Path, llm: ScriptedLLM
+) -> Iterator[str]:
+    """The API with a model-backed chat, served by uvicorn on a free port."""
+    from service.api.app import create_app
+
+    gateway = LLMGateway(llm.base_url, llm.model, "k", timeout=5.0, max_retries=0)
+    app = create_app(database, redis, _engine(database, embedder, gateway))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    gateway.close()
+
+
+def _start(client: Any, token: str) -> str:
+    response = client.post("/v1/conversations", headers=auth(token))
+    assert response.status_code == 201
+    return str(response.json()["id"])
+
+
+def _events(response: httpx.Response) -> Iterator[tuple[str, dict[str, Any], float]]:
+    event = None
+    for line in response.iter_lines():
+        if line.startswith("event:"):
+            event = line.split(":", 1)[1].strip()
+        elif line.startswith("data:") and event:
+            yield event, json.loads(line.split(":", 1)[1]), time.monotonic()
+            event = None
+
+
+def test_json_answer_offline_is_grounded_and_remembered(
+    offline_chat: TestClient[Any], database: Any
+) -> None:
+    token = make_user(database, "rae")
+    conversation = _start(offline_chat, token)
+    response = offline_chat.post(
+        f"/v1/conversations/{conversation}/messages", json={"text": PHONES}, headers=auth(token)
+    )
+    assert response.status_code == 200
+    body = response.json()
+    message = body["message"]
+    assert message["backend"] == "offline" and message["kind"] == "chat"
+    assert TECH in message["citations"]
+    assert body["risk_level"] == "none" and body["escalated"] is False
+    history = offline_chat.get(f"/v1/conversations/{conversation}", headers=auth(token)).json()
+    assert [m["role"] for m in history["messages"]] == ["user", "assistant"]
+    assert history["messages"][0]["content"] == PHONES
+
+
+def test_older_turns_fold_into_a_rolling_summary(
+    offline_chat: TestClient[Any], database: Any
+) -> None:
+    token = make_user(database, "sol")
+    conversation = _start(offline_chat, token)
+    texts = [
+        "We had a fight about the Christmas plans with my parents.",
+        PHONES,
+        "I feel like we only talk about bills and the kids now.",
+        "Last night she hugged me out of nowhere and it felt really good.",
+    ]
+    for text in texts:
+        url = f"/v1/conversations/{conversation}/messages"
+        assert offline_chat.post(url, json={"text": text}, headers=auth(token)).status_code == 200
+    with database.unit_of_work() as session:
+        row = session.scalar(select(Conversation).where(Conversation.id == conversation))
+        assert row is not None
+        assert row.summarized_upto == 2  # 8 messages, the last 6 kept verbatim
+        assert row.summary is not None and "Christmas plans" in row.summary
+
+
+def test_bad_input_and_other_peoples_conversations(
+    offline_chat: TestClient[Any], database: Any
+) -> None:
+    owner, other = make_user(database, "tia"), make_user(database, "uma")
+    conversation = _start(offline_chat, owner)
+    url = f"/v1/conversations/{conversation}/messages"
+    assert offline_chat.post(url, json={"text": "hi"}, headers=auth(other)).status_code == 404
+    assert offline_chat.post(url, json={"text": ""}, headers=auth(owner)).status_code == 400
+    assert offline_chat.post(url, json={"txt": "x"}, headers=auth(owner)).status_code == 400
+    assert offline_chat.post(url, json={"text": "hi"}).status_code == 401
+    missing = "/v1/conversations/00000000-0000-0000-0000-000000000000/messages"
+    assert offline_chat.post(missing, json={"text": "hi"}, headers=auth(owner)).status_code == 404
+
+
+def test_sse_streams_the_first_sentence_before_the_model_has_finished(
+    model_server: str, database: Any, llm: ScriptedLLM
+) -> None:
+    tokens = [
+        "Eating in silence ", "while he scrolls ", "sounds lonely. ",
+        "One idea is a ", "phone basket ", f"at dinner [{TECH}]. ",
+        "What would ", "make dinner ", "feel like yours ", "again?",
+    ]  # fmt: skip
+    llm.stream(tokens, token_delay=0.25, usage=(300, 40))
+    token = make_user(database, "vic")
+    with httpx.Client(base_url=model_server, timeout=30) as http:
+        conversation = _start(http, token)
+        headers = {**auth(token), "Accept": "text/event-stream"}
+        with http.stream(
+            "POST", f"/v1/conversations/{conversation}/messages", json={"text": PHONES},
+            headers=headers,
+        ) as response:  # fmt: skip
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/event-stream")
+            events = list(_events(response))
+    kinds = [e[0] for e in events]
+    assert kinds[0] == "meta" and kinds[-1] == "done" and "replace" not in kinds
+    first_delta_at = next(at for kind, _, at in events if kind == "delta")
+    last_token_sent = llm.requests[0].token_sent_at[-1]
+    assert first_delta_at < last_token_sent - 1.0  # seconds before the model's last token
+    done = events[-1][1]["message"]
+    assert done["backend"] == "llm" and done["citations"] == [TECH]
+    assert done["prompt_version"] == "chat@v1+guidelines@v1"
+    assert "Eating in silence" in done["content"]
+
+
+def test_a_crisis_message_never_reaches_the_model_and_alerts_a_coach(
+    model_server: str, database: Any, llm: ScriptedLLM
+) -> None:
+    token = make_user(database, "wes", locale="en-GB")
+    with httpx.Client(base_url=model_server, timeout=30) as http:
+        conversation = _start(http, token)
+        response = http.post(
+            f"/v1/conversations/{conversation}/messages",
+            json={"text": "I've saved up my pills and I'm going to take them all tonight."},
+            headers=auth(token),
+        )
+    body = response.json()
+    assert body["risk_level"] == "urgent" and body["escalated"] is True
+    message = body["message"]
+    assert message["kind"] == "safety" and "999" in message["content"]
+    assert message["resources"][0]["name"] == "Samaritans"
+    assert llm.requests == []  # the detector ran before any model saw the text
+    with database.unit_of_work() as session:
+        (row,) = session.scalars(select(Escalation))
+        assert row.message_id is not None and row.severity == "urgent"
+
+
+def test_the_guard_stops_a_bad_sentence_mid_stream_and_replaces_the_answer(
+    model_server: str, database: Any, llm: ScriptedLLM
+) -> None:
+    llm.stream(["That sounds hard. ", "Honestly he sounds like a narcissist. ", "Leave."])
+    token = make_user(database, "xan")
+    with httpx.Client(base_url=model_server, timeout=30) as http:
+        conversation = _start(http, token)
+        headers = {**auth(token), "Accept": "text/event-stream"}
+        with http.stream(
+            "POST", f"/v1/conversations/{conversation}/messages", json={"text": PHONES},
+            headers=headers,
+        ) as response:  # fmt: skip
+            events = list(_events(response))
+    shown = " ".join(d["text"] for kind, d, _ in events if kind == "delta")
+    assert "narcissist" not in shown
+    assert [k for k, _, _ in events].count("replace") == 1
+    done = events[-1][1]["message"]
+    assert done["backend"] == "offline" and "narcissist" not in done["content"]
+    with database.unit_of_work() as session:
+        rows = list(session.scalars(select(Generation).order_by(Generation.id)))
+    assert [(g.backend, g.outcome) for g in rows] == [("llm", "rejected"), ("offline", "accepted")]
+    assert rows[0].verdict["violations"][0]["rule"] == "no_diagnosis"
