@@ -19,10 +19,10 @@ from service.api.auth import provide_bearer_token
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
-from service.couples.controllers import CoupleController
-from service.escalations.controllers import EscalationController
 from service.conversations.chat import ChatEngine
 from service.conversations.controllers import ConversationController
+from service.couples.controllers import CoupleController
+from service.escalations.controllers import EscalationController
 from service.knowledge.embedder import Embedder
 from service.lib.db import Database
 from service.lib.llm import LLMGateway

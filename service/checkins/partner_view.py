@@ -25,8 +25,9 @@ from service.checkins.service import MAX_PAGE, _decode_cursor, _encode_cursor
 from service.errors import ForbiddenError, InvalidInputError
 from service.persistence.models import CheckIn, Classification, Escalation, User
 
-# Risk levels whose notes may be shown to the other partner (TAXONOMY.md).
-VISIBLE_RISK_LEVELS = ("none", "concern")
+# Only notes with no safety signal at all reach the other partner: "he scares me sometimes"
+# (concern) is about that partner, and showing it to them could put the writer at risk.
+VISIBLE_RISK_LEVELS = ("none",)
 
 
 class PartnerView:

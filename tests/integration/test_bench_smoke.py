@@ -39,3 +39,12 @@ def test_classify_throughput_smoke(tmp_path: Path) -> None:
                   "--out", str(out))  # fmt: skip
     assert "classification / embedding cost" in stdout
     assert json.loads(out.read_text())["cost_ratio_vs_embedding"]["single"] > 0
+
+
+def test_llm_overhead_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "overhead.json"
+    stdout = _run("bench/llm_overhead.py", "--n", "20", "--warmup", "3", "--out", str(out))
+    assert "overhead tip" in stdout
+    result = json.loads(out.read_text())
+    assert set(result["overhead_vs_bare_client"]) == {"tip", "chat_stream"}
+    assert result["timings"]["tip"]["n"] == 20

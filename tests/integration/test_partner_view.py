@@ -105,3 +105,12 @@ def test_non_partners_and_bad_queries_get_problems(client: Any, database: Any) -
     bad_cursor = client.get("/v1/partner/checkins?cursor=%%%", headers=auth(partner))
     assert bad_cursor.status_code in (400, 422)
     assert bad_cursor.headers["content-type"].startswith(PROBLEM)
+
+
+def test_a_shared_note_of_fear_stays_private(
+    client: Any, database: Any, knowledge_base: Path, job_context: Any
+) -> None:
+    a, b = _couple(client, database)
+    _checkin(client, a, "My partner scares me sometimes when he drinks.", shared=True)
+    drain(job_context)
+    assert _partner_items(client, b) == []
