@@ -22,8 +22,9 @@ setup: $(STAMP) ## Create .venv and install Attune with its dev tools
 run: $(STAMP) ## Run everything on the embedded default (Postgres+pgvector, Redis, API, worker)
 	$(BIN)/attune up
 
-test: $(STAMP) ## The whole test suite (starts its own Postgres and Redis)
+test: $(STAMP) ## The whole test suite, then the guideline evals on the offline backend
 	$(BIN)/pytest -q
+	$(BIN)/attune eval guidelines --backend offline
 
 test-fast: $(STAMP) ## Unit tests only
 	$(BIN)/pytest -q tests/unit
@@ -37,7 +38,8 @@ format: $(STAMP) ## Apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix service workers tests
 	$(BIN)/ruff format service workers tests
 
-eval: $(STAMP) ## Evaluation reports under evals/reports/ (classifier, retrieval, CounselChat)
+eval: $(STAMP) ## Evaluation reports under evals/reports/ (guidelines, classifier, retrieval, CounselChat)
+	$(BIN)/attune eval guidelines --backend offline
 	$(BIN)/attune eval classify
 	$(BIN)/attune eval retrieval
 	$(BIN)/attune eval counselchat

@@ -173,8 +173,10 @@ def advise_stage(
         resource_names=resource_names(resources) if plan.escalate else (),
     )
     outcome = produce_tip(tip_input, plan, guard, checkin_text=checkin.text, writer=writer)
+    retrieved = sorted(guard.retrieved_ids)  # kept with each verdict: what it was checked against
     for attempt in outcome.attempts:
-        session.add(Generation(checkin_id=checkin_id, **attempt.__dict__))
+        fields = {**attempt.__dict__, "verdict": {**attempt.verdict, "retrieved": retrieved}}
+        session.add(Generation(checkin_id=checkin_id, **fields))
     composed = outcome.tip
     session.add(
         Tip(

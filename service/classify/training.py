@@ -166,6 +166,10 @@ def train(
         char=fit_block(texts, "char_wb", (3, 5), 12000),
     )
     base = featurizer.transform(texts, embeddings, moods, conns)
+    # Patterns and burnout are read from the words alone: with the mood/connection columns
+    # left empty their weights stay zero, so a low score cannot switch a pattern on or off.
+    no_scores: list[int | None] = [None] * len(texts)
+    text_only = featurizer.transform(texts, embeddings, no_scores, no_scores)
 
     label_ids = PATTERN_IDS + BURNOUT_IDS
     y_labels = np.hstack(
@@ -175,7 +179,7 @@ def train(
     y_risk = risk_targets(examples)
 
     say("cross-validating pattern and burnout heads (5 folds)")
-    oof_labels = out_of_fold(base, y_labels, LABEL_C)
+    oof_labels = out_of_fold(text_only, y_labels, LABEL_C)
     label_thresholds = np.array(
         [best_f1_threshold(oof_labels[:, j], y_labels[:, j]) for j in range(len(label_ids))],
         dtype=np.float32,
@@ -196,7 +200,7 @@ def train(
         risk_thresholds[j] = best_f1_threshold(oof_risk[:, j], y_risk[:, j])
 
     say("fitting final heads on the whole training split")
-    label_coef, label_bias = _fit_heads(base, y_labels, LABEL_C)
+    label_coef, label_bias = _fit_heads(text_only, y_labels, LABEL_C)
     risk_coef, risk_bias = _fit_heads(base, y_risk, RISK_C)
     model = LocalModel(
         version=f"local-{fingerprint(examples)}",

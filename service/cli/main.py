@@ -186,6 +186,45 @@ def eval_counselchat(csv_path: Path | None, backend: str) -> None:
     eval_counselchat_command(_settings(), csv_path, backend)
 
 
+@eval_group.command("guidelines")
+@click.option(
+    "--backend",
+    type=click.Choice(["offline", "llm"]),
+    default="offline",
+    show_default=True,
+    help="offline: the composer; llm: the model at LLM_BASE_URL.",
+)
+@click.option(
+    "--cases",
+    "pattern",
+    default="*",
+    show_default=True,
+    help="Glob over evals/cases/ file paths, e.g. 'escalation*' or 'no_leak.yaml'.",
+)
+@click.option(
+    "--cases-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Read cases from this folder instead of evals/cases/.",
+)
+@click.option(
+    "--update-baseline", is_flag=True, help="Store this run's results in evals/baseline.json."
+)
+def eval_guidelines(
+    backend: str, pattern: str, cases_dir: Path | None, update_baseline: bool
+) -> None:
+    """Run the guideline cases through the service; exit 1 if a hard guideline is below 100 %."""
+    from service.cli.guidelines import eval_guidelines_command
+
+    eval_guidelines_command(
+        _settings(),
+        backend=backend,
+        pattern=pattern,
+        update_baseline=update_baseline,
+        cases_dir=cases_dir,
+    )
+
+
 @eval_group.command("retrieval")
 @click.option(
     "--split",

@@ -196,6 +196,7 @@ class ChatEngine:
                 "conversation_id": str(turn.conversation_id),
                 "message_id": str(turn.message_id),
                 "risk_level": str(turn.plan.risk_level),
+                "risk_categories": list(turn.plan.categories),
                 "escalated": turn.escalation_id is not None,
             },
         )
@@ -337,10 +338,10 @@ class ChatEngine:
             )
             session.add(answer)
             session.flush()
+            retrieved = sorted(turn.guard.retrieved_ids)
             for number, attempt in enumerate(turn.attempts, 1):
-                session.add(
-                    Generation(message_id=answer.id, purpose="chat", attempt=number, **attempt)
-                )
+                row = {**attempt, "verdict": {**attempt["verdict"], "retrieved": retrieved}}
+                session.add(Generation(message_id=answer.id, purpose="chat", attempt=number, **row))
             _roll_summary(session, turn.conversation_id)
             return answer.id
 

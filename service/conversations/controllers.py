@@ -51,7 +51,9 @@ class ConversationController(Controller):
                 caller, locale=data.locale if data else None
             )
             body = conversation_view(conversation, [])
-        return Response(body, status_code=201, headers={"Location": f"/v1/conversations/{body['id']}"})
+        return Response(
+            body, status_code=201, headers={"Location": f"/v1/conversations/{body['id']}"}
+        )
 
     @get("/{conversation_id:uuid}", sync_to_thread=True)
     def read(

@@ -1,0 +1,154 @@
+"""`attune eval guidelines`: the guideline cases through the real service, with reports."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from service.settings import Settings
+
+err = Console(stderr=True)
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "evals" / "reports"
+
+
+def eval_guidelines_command(
+    settings: Settings,
+    *,
+    backend: str,
+    pattern: str,
+    update_baseline: bool,
+    reports_dir: Path = REPORTS_DIR,
+    cases_dir: Path | None = None,
+) -> dict[str, Any]:
+    from cryptography.fernet import Fernet
+
+    from service.classify.provider import gateway_from_settings
+    from service.coaching.llm_writer import LLMTipWriter
+    from service.guidelines.cases import CaseFileError, load_cases
+    from service.guidelines.report import compare, summarise, write_baseline, write_reports
+    from service.guidelines.runner import GuidelineRunner
+    from service.knowledge.embedder import get_embedder
+    from service.knowledge.ingest import ingest
+    from service.lib.crypto import configure_cipher
+    from service.lib.db import Database
+    from service.lib.embedded import EmbeddedServices
+    from service.lib.logging import configure_logging
+    from service.lib.queue import connect_redis
+    from service.persistence import migrate
+    from workers.context import JobContext, install
+
+    if backend == "llm" and not settings.llm_base_url:
+        raise click.ClickException("--backend llm needs LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY)")
+    try:
+        cases = load_cases(pattern, cases_dir) if cases_dir else load_cases(pattern)
+    except CaseFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not cases:
+        raise click.ClickException(f"no cases match {pattern!r} in {cases_dir or 'evals/cases/'}")
+    started = time.perf_counter()
+    configure_logging("critical", json=settings.log_json)  # failures are in the report
+    # A throwaway database and Redis: eval users and check-ins never mix with real data.
+    with tempfile.TemporaryDirectory(prefix="attune-eval-") as tmp:
+        err.print(f"[bold]starting[/] embedded Postgres and Redis for {len(cases)} cases…")
+        services = EmbeddedServices(Path(tmp))
+        db_url, redis_url = services.start(database_url=None, redis_url=None)
+        db = redis = None
+        try:
+            migrate.upgrade(db_url)
+            configure_cipher(Fernet.generate_key().decode())
+            run_settings = settings.model_copy(
+                update={
+                    "database_url": db_url,
+                    "redis_url": redis_url,
+                    "data_dir": Path(tmp),
+                    "classifier_backend": "local" if backend == "offline" else "auto",
+                    "llm_base_url": settings.llm_base_url if backend == "llm" else None,
+                }
+            )
+            db, redis = Database.connect(db_url, pool_size=3), connect_redis(redis_url)
+            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+            embedder = get_embedder(settings.embedding_model, base_url=settings.llm_base_url,
+                                    api_key=key, dim=settings.embedding_dim)  # fmt: skip
+            err.print("[bold]ingesting[/] the knowledge base…")
+            with db.unit_of_work() as session:
+                ingest(session, settings.knowledge_dir / "strategies", embedder)
+            # Jobs run in this process (RQ SimpleWorker) and find their context here.
+            ctx = install(JobContext(settings=run_settings, db=db, redis=redis, _embedder=embedder))
+            gateway = gateway_from_settings(run_settings) if backend == "llm" else None
+            ctx._tip_writer = LLMTipWriter(gateway) if gateway else None
+            runner = GuidelineRunner(ctx, backend, gateway, settings.knowledge_dir)
+            with runner.open(), Progress(
+                TextColumn("[bold]cases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.description}"), console=err,
+            ) as progress:  # fmt: skip
+                task = progress.add_task("", total=len(cases))
+
+                def advance(result: Any) -> None:
+                    mark = "[green]✓[/]" if result.passed else "[red]✗[/]"
+                    progress.update(task, advance=1, description=f"{mark} {result.case.id}")
+
+                results = runner.run(cases, advance)
+        finally:
+            if db is not None:
+                db.dispose()
+            if redis is not None:
+                redis.close()
+            services.stop()
+    report = summarise(results, backend, time.perf_counter() - started)
+    json_path, html_path = write_reports(report, reports_dir)
+    _print(report)
+    comparison = compare(report)
+    if comparison is None:
+        click.echo(f"no baseline for backend {backend!r} in evals/baseline.json")
+    else:
+        for g, (old, new) in comparison.rate_changes.items():
+            click.echo(f"  {g}: {old * 100:.1f}% → {new * 100:.1f}%")
+        click.echo(f"regressions against the baseline: {len(comparison.regressions)}")
+        for case_id in comparison.regressions:
+            click.echo(f"  - {case_id}")
+        click.echo(f"improvements: {len(comparison.improvements)}")
+        for case_id in comparison.improvements:
+            click.echo(f"  + {case_id}")
+        if comparison.new_cases:
+            click.echo(f"new cases not in the baseline: {comparison.new_cases}")
+    if update_baseline:
+        write_baseline(report)
+        click.echo("baseline updated: evals/baseline.json")
+    click.echo(f"reports: {json_path} and {html_path}")
+    if not report["hard_ok"]:
+        for r in report["results"]:
+            if r["hard"] and not r["passed"]:
+                for f in r["failures"]:
+                    click.echo(f"FAIL {r['id']} [{f['rule']}]: {f['message']}", err=True)
+        raise click.ClickException(
+            "hard guidelines below 100 %: " + ", ".join(report["hard_failures"])
+        )
+    return report
+
+
+def _print(report: dict[str, Any]) -> None:
+    table = Table(
+        title=f"guidelines, backend {report['backend']} ({report['cases']} cases, {report['seconds']} s)"
+    )
+    for column in ("guideline", "kind", "passed", "pass rate"):
+        table.add_column(column, justify="left" if column in ("guideline", "kind") else "right")
+    for g, s in report["by_guideline"].items():
+        rate = f"{s['pass_rate'] * 100:.1f}%"
+        style = "red" if s["hard"] and s["pass_rate"] < 1 else None
+        table.add_row(
+            g, "hard" if s["hard"] else "soft", f"{s['passed']}/{s['total']}", rate, style=style
+        )
+    Console().print(table)
+    failed = [r for r in report["results"] if not r["passed"]]
+    for r in failed[:30]:
+        first = r["failures"][0] if r["failures"] else {"rule": "?", "message": r.get("error")}
+        click.echo(f"  ✗ {r['id']} [{first['rule']}] {first['message']}")
+    if len(failed) > 30:
+        click.echo(f"  … and {len(failed) - 30} more (see the HTML report)")

@@ -1,0 +1,1 @@
+"""The guideline eval suite: cases in ``evals/cases/`` run through the real service path."""
