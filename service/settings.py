@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
     """Retries (with backoff) on 429/5xx/timeouts before the gateway gives up."""
 
+    judge_base_url: str | None = None
+    """OpenAI-compatible endpoint for the optional LLM-as-judge of `attune eval guidelines
+    --judge` (defaults to LLM_BASE_URL)."""
+
+    judge_model: str | None = None
+    """Model for the judge (defaults to LLM_MODEL)."""
+
+    judge_api_key: SecretStr | None = None
+    """Key for the judge endpoint (defaults to LLM_API_KEY)."""
+
     relay_interval_seconds: float = 0.25
     """How often the outbox relay looks for check-ins to enqueue."""
 

@@ -26,12 +26,14 @@ def eval_guidelines_command(
     update_baseline: bool,
     reports_dir: Path = REPORTS_DIR,
     cases_dir: Path | None = None,
+    judge: bool = False,
 ) -> dict[str, Any]:
     from cryptography.fernet import Fernet
 
     from service.classify.provider import gateway_from_settings
     from service.coaching.llm_writer import LLMTipWriter
     from service.guidelines.cases import CaseFileError, load_cases
+    from service.guidelines.judge import Judge
     from service.guidelines.report import compare, summarise, write_baseline, write_reports
     from service.guidelines.runner import GuidelineRunner
     from service.knowledge.embedder import get_embedder
@@ -39,6 +41,7 @@ def eval_guidelines_command(
     from service.lib.crypto import configure_cipher
     from service.lib.db import Database
     from service.lib.embedded import EmbeddedServices
+    from service.lib.llm import LLMGateway
     from service.lib.logging import configure_logging
     from service.lib.queue import connect_redis
     from service.persistence import migrate
@@ -46,6 +49,9 @@ def eval_guidelines_command(
 
     if backend == "llm" and not settings.llm_base_url:
         raise click.ClickException("--backend llm needs LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY)")
+    judge_url = settings.judge_base_url or settings.llm_base_url
+    if judge and not judge_url:
+        raise click.ClickException("--judge needs JUDGE_BASE_URL or LLM_BASE_URL")
     try:
         cases = load_cases(pattern, cases_dir) if cases_dir else load_cases(pattern)
     except CaseFileError as exc:
@@ -83,7 +89,12 @@ def eval_guidelines_command(
             ctx = install(JobContext(settings=run_settings, db=db, redis=redis, _embedder=embedder))
             gateway = gateway_from_settings(run_settings) if backend == "llm" else None
             ctx._tip_writer = LLMTipWriter(gateway) if gateway else None
-            runner = GuidelineRunner(ctx, backend, gateway, settings.knowledge_dir)
+            rubric = None
+            if judge and judge_url:
+                key_ = settings.judge_api_key or settings.llm_api_key
+                rubric = Judge(LLMGateway(judge_url, settings.judge_model or settings.llm_model,
+                                          key_.get_secret_value() if key_ else None))  # fmt: skip
+            runner = GuidelineRunner(ctx, backend, gateway, settings.knowledge_dir, rubric)
             with runner.open(), Progress(
                 TextColumn("[bold]cases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 TextColumn("{task.description}"), console=err,
@@ -104,6 +115,9 @@ def eval_guidelines_command(
     report = summarise(results, backend, time.perf_counter() - started)
     json_path, html_path = write_reports(report, reports_dir)
     _print(report)
+    if report.get("judge"):
+        scores = ", ".join(f"{k} {v:.2f}" for k, v in report["judge"].items())
+        click.echo(f"LLM-as-judge (1-5, not gating): {scores}")
     comparison = compare(report)
     if comparison is None:
         click.echo(f"no baseline for backend {backend!r} in evals/baseline.json")

@@ -210,8 +210,11 @@ def eval_counselchat(csv_path: Path | None, backend: str) -> None:
 @click.option(
     "--update-baseline", is_flag=True, help="Store this run's results in evals/baseline.json."
 )
+@click.option(
+    "--judge", is_flag=True, help="Also score answers with the LLM-as-judge rubric (not gating)."
+)
 def eval_guidelines(
-    backend: str, pattern: str, cases_dir: Path | None, update_baseline: bool
+    backend: str, pattern: str, cases_dir: Path | None, update_baseline: bool, judge: bool
 ) -> None:
     """Run the guideline cases through the service; exit 1 if a hard guideline is below 100 %."""
     from service.cli.guidelines import eval_guidelines_command
@@ -222,6 +225,7 @@ def eval_guidelines(
         pattern=pattern,
         update_baseline=update_baseline,
         cases_dir=cases_dir,
+        judge=judge,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service.guidelines.cases import HARD, Guideline
+from service.guidelines.judge import averages
 from service.guidelines.runner import CaseResult
 
 BASELINE = Path(__file__).resolve().parents[2] / "evals" / "baseline.json"
@@ -34,7 +35,9 @@ def summarise(results: list[CaseResult], backend: str, seconds: float) -> dict[s
             "pass_rate": round(passed / len(rows), 4),
         }
     hard_failures = [r.case.id for r in results if r.case.hard and not r.passed]
+    judged = [r.output["judge"] for r in results if "judge" in r.output]
     return {
+        "judge": averages(judged) if judged else None,
         "backend": backend,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 1),

@@ -26,6 +26,7 @@ from service.coaching.resources import load_directory
 from service.conversations.chat import ChatEngine
 from service.guidelines.assertions import Failure, Observed, check_case
 from service.guidelines.cases import Case
+from service.guidelines.judge import Judge
 from service.lib.llm import LLMGateway
 from service.persistence.models import Couple, Escalation, Generation, KnowledgeCard
 from workers.context import JobContext
@@ -76,6 +77,7 @@ class GuidelineRunner:
     backend: str  # offline | llm
     gateway: LLMGateway | None
     knowledge_dir: Path
+    judge: Judge | None = None
     _current_gateway: LLMGateway | None = field(default=None, init=False)
     _client: TestClient[Any] | None = field(default=None, init=False)
 
@@ -119,6 +121,9 @@ class GuidelineRunner:
                 seen = self._play(case)
             failures = check_case(case, seen, self.resources)
             output = _output_view(seen)
+            if self.judge is not None:
+                written = case.checkin.text if case.checkin else "\n".join(case.chat or [])
+                output["judge"] = self.judge.score(written, seen.text)
             error = None
         except Exception as exc:  # a crash is a failed case with its reason, not a dead run
             failures = [
