@@ -50,6 +50,7 @@ train: $(STAMP) ## Retrain the local classifier artefact from evals/data (reprod
 bench: $(STAMP) ## Benchmarks (see bench/README.md); results in bench/results/
 	$(BIN)/python bench/classify_throughput.py
 	$(BIN)/python bench/retrieval_latency.py
+	$(BIN)/python bench/llm_overhead.py
 	$(BIN)/python bench/hnsw_scale.py  # ~17 min and ~4 GB of disk at 1 M vectors
 
 clean: ## Remove caches (keeps .attune data)
