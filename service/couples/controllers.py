@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
-from litestar import Controller, Response, post
+from litestar import Controller, Response, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -13,6 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from service.accounts.service import Accounts
 from service.couples.service import Couples
 from service.lib.db import Database
+
+Stage = Literal["early", "mid", "long_term"]
+
+
+class CoupleBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: Stage | None = Field(
+        default=None, description="Relationship stage, used to tailor tips: early, mid, long_term."
+    )
 
 
 class JoinBody(BaseModel):
@@ -39,13 +49,30 @@ class CoupleController(Controller):
 
     @post("/", status_code=201, sync_to_thread=True)
     def create(
-        self, db: NamedDependency[Database], token: NamedDependency[str | None]
+        self,
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
+        data: JSONBody[CoupleBody | None] = None,
     ) -> dict[str, Any]:
         """Create the caller's couple and get an invite code for the other partner."""
         with db.unit_of_work() as session:
             caller = Accounts(session).authenticate(token)
-            view = Couples(session).create(caller)
-        return {"id": view.id, "invite_code": view.invite_code, "partners": view.partners}
+            view = Couples(session).create(caller, stage=data.stage if data else None)
+        return {"id": view.id, "invite_code": view.invite_code, "partners": view.partners,
+                "stage": view.stage}  # fmt: skip
+
+    @patch("/current", sync_to_thread=True)
+    def update_current(
+        self,
+        data: JSONBody[CoupleBody],
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
+    ) -> dict[str, Any]:
+        """Set the relationship stage of the caller's couple (either partner may)."""
+        with db.unit_of_work() as session:
+            caller = Accounts(session).authenticate(token)
+            view = Couples(session).set_stage(caller, data.stage)
+        return {"id": view.id, "partners": view.partners, "stage": view.stage}
 
     @post("/join", status_code=200, sync_to_thread=True)
     def join(

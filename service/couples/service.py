@@ -27,22 +27,36 @@ class CoupleView:
     id: str
     invite_code: str | None
     partners: int
+    stage: str | None = None
 
 
 class Couples:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def create(self, caller: User) -> CoupleView:
+    def create(self, caller: User, *, stage: str | None = None) -> CoupleView:
         _require_partner(caller)
         if caller.couple_id is not None:
             raise ConflictError("you already belong to a couple", couple_id=str(caller.couple_id))
-        couple = Couple(invite_code=new_invite_code())
+        couple = Couple(invite_code=new_invite_code(), stage=stage)
         self.session.add(couple)
         self.session.flush()
         caller.couple_id = couple.id
         self.session.flush()
-        return CoupleView(str(couple.id), couple.invite_code, 1)
+        return CoupleView(str(couple.id), couple.invite_code, 1, couple.stage)
+
+    def set_stage(self, caller: User, stage: str | None) -> CoupleView:
+        """Record the relationship stage (early, mid, long_term) that tips are tailored to."""
+        _require_partner(caller)
+        couple = self.session.get(Couple, caller.couple_id) if caller.couple_id else None
+        if couple is None:
+            raise NotFoundError("you are not in a couple yet; create or join one first")
+        couple.stage = stage
+        members = self.session.scalar(
+            select(func.count()).select_from(User).where(User.couple_id == couple.id)
+        )
+        self.session.flush()
+        return CoupleView(str(couple.id), couple.invite_code, members or 0, couple.stage)
 
     def join(self, caller: User, invite_code: str) -> CoupleView:
         _require_partner(caller)

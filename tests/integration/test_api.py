@@ -147,3 +147,18 @@ def test_listing_is_paginated_newest_first(client: Any, database: Any) -> None:
     bad = client.get("/v1/checkins?cursor=%%%", headers=auth(token))
     assert bad.status_code in (400, 422)
     assert client.get("/v1/checkins?limit=0", headers=auth(token)).status_code == 400
+
+
+def test_relationship_stage_is_set_on_the_couple_and_validated(client: Any, database: Any) -> None:
+    token = make_user(database, "stage-a")
+    created = client.post("/v1/couples", json={"stage": "early"}, headers=auth(token))
+    assert created.status_code == 201 and created.json()["stage"] == "early"
+    updated = client.patch("/v1/couples/current", json={"stage": "long_term"}, headers=auth(token))
+    assert updated.status_code == 200 and updated.json()["stage"] == "long_term"
+    bad = client.patch("/v1/couples/current", json={"stage": "forever"}, headers=auth(token))
+    assert bad.status_code == 400
+    loner = make_user(database, "stage-b")
+    assert (
+        client.patch("/v1/couples/current", json={"stage": "mid"}, headers=auth(loner)).status_code
+        == 404
+    )
