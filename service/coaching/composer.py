@@ -209,7 +209,7 @@ def _coaching(tip: TipInput) -> ComposedTip:
         return ComposedTip(
             "coaching", "One small moment of connection", fallback, [], notes=["no cards"]
         )
-    main, *others = tip.cards
+    main, *others = fitting_first(tip.cards, {*tip.patterns, *tip.burnout_signals})
     seen = [_PATTERN_PHRASES[p] for p in tip.patterns if p in _PATTERN_PHRASES]
     seen += [_BURNOUT_PHRASES[b] for b in tip.burnout_signals if b in _BURNOUT_PHRASES]
     if seen:
@@ -229,9 +229,10 @@ def _coaching(tip: TipInput) -> ComposedTip:
     ]
     if low:
         why += " " + _LOW_SCORE.format(what=" and ".join(low))
-    steps = list(main.steps[:3])
+    # The best card leads; the runner-up adds one step, so the partner sees two angles.
+    steps = list(main.steps[:2] if others and others[0].steps else main.steps[:3])
     citations = [main.id]
-    if len(steps) < 3 and others:
+    if others and others[0].steps and others[0].steps[0] not in steps:
         steps.append(others[0].steps[0])
         citations.append(others[0].id)
     body: dict[str, Any] = {
@@ -254,6 +255,11 @@ def _coaching(tip: TipInput) -> ComposedTip:
             offered += tip.resources.domestic_violence
         body["resources"] = [r.as_dict() for r in offered]
     return ComposedTip("coaching", main.title, body, citations)
+
+
+def fitting_first(cards: list[RetrievedCard], detected: set[str]) -> list[RetrievedCard]:
+    """Retrieval order, but cards written for what the classifier saw come first."""
+    return sorted(cards, key=lambda c: not ({*c.patterns, *c.burnout_signals} & detected))
 
 
 def _join(items: list[str]) -> str:

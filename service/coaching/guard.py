@@ -152,9 +152,11 @@ def check(output: Output, ctx: GuardContext) -> Verdict:
     found: list[Violation] = []
     found += _grounding(output, ctx)
     text = output.all_text
-    found += _pattern(NO_DIAGNOSIS, _DIAGNOSIS, text, "clinical label")
+    # Sentences copied verbatim from the curated cards are vetted ("say: 'You're right that I…'").
+    vetted = ctx.allowed_text
+    found += _pattern(NO_DIAGNOSIS, _DIAGNOSIS, text, "clinical label", vetted)
     if output.kind != "safety":
-        found += _pattern(NO_BLAME, _BLAME, text, "blame or side-taking")
+        found += _pattern(NO_BLAME, _BLAME, text, "blame or side-taking", vetted)
     found += _pattern(NO_MEANS, _MEANS, text, "means or method detail")
     found += _pattern(NO_AI_CLAIM, _AI_CLAIM, text, "claims to be an AI")
     found += _leak(text, ctx)
@@ -183,9 +185,22 @@ def _grounding(output: Output, ctx: GuardContext) -> list[Violation]:
     return found
 
 
-def _pattern(rule: str, pattern: re.Pattern[str], text: str, what: str) -> list[Violation]:
-    match = pattern.search(text)
-    return [Violation(rule, f"{what}: {match.group(0)!r}")] if match else []
+def _pattern(
+    rule: str, pattern: re.Pattern[str], text: str, what: str, vetted: str = ""
+) -> list[Violation]:
+    for match in pattern.finditer(text):
+        if vetted and _sentence_at(text, match.start(), match.end()) in vetted:
+            continue
+        return [Violation(rule, f"{what}: {match.group(0)!r}")]
+    return []
+
+
+def _sentence_at(text: str, start: int, end: int) -> str:
+    """The line or sentence around a match (at least the match itself)."""
+    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, 0)
+    right_candidates = [i for i in (text.find("\n", end), text.find(". ", end)) if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    return text[left:right].strip(" .\n") or text[start:end]
 
 
 def _leak(text: str, ctx: GuardContext) -> list[Violation]:

@@ -80,6 +80,7 @@ class GuidelineRunner:
     judge: Judge | None = None
     _current_gateway: LLMGateway | None = field(default=None, init=False)
     _client: TestClient[Any] | None = field(default=None, init=False)
+    _attempts: list[dict[str, Any]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self._current_gateway = self.gateway
@@ -120,7 +121,7 @@ class GuidelineRunner:
             with self._setup(case):
                 seen = self._play(case)
             failures = check_case(case, seen, self.resources)
-            output = _output_view(seen)
+            output = {**_output_view(seen), "attempts": self._attempts}
             if self.judge is not None:
                 written = case.checkin.text if case.checkin else "\n".join(case.chat or [])
                 output["judge"] = self.judge.score(written, seen.text)
@@ -253,6 +254,11 @@ class GuidelineRunner:
 
     def _retrieved(self, session: Any, where: Any) -> list[str]:
         rows = list(session.scalars(select(Generation).where(where).order_by(Generation.id)))
+        self._attempts = [
+            {"backend": g.backend, "outcome": g.outcome, "prompt_version": g.prompt_version,
+             "violations": g.verdict.get("violations", []), "error": g.verdict.get("error")}
+            for g in rows
+        ]  # fmt: skip
         return list(rows[-1].verdict.get("retrieved", [])) if rows else []
 
     def _user(self, name: str, locale: str) -> str:

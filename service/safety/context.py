@@ -18,6 +18,8 @@ _TOKEN = re.compile(r"\w+")
 _NEGATION_REACH = 5
 _TIMING_REACH = 80
 _MENTION_REACH = 250
+# How close a writer pronoun must be to make a bare crisis word the writer's own, in tokens.
+_OWN_REACH = 4
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,10 @@ def _spans(pattern: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
 class ContextAnalyser:
     """Context questions about one normalised check-in; cues are found lazily, once."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, languages: frozenset[str] | None = None) -> None:
         self.text = text
+        # Per-language cue tables only run for the languages the detector switched on.
+        self.languages = languages
         bounds = [0]
         for m in cues.SENTENCE_END.finditer(text):
             bounds.append(m.end())
@@ -58,12 +62,14 @@ class ContextAnalyser:
         return self._sentence_starts[lo], self._sentence_ends[hi]
 
     def clause_before(self, pos: int) -> str:
-        start, _ = self.sentence_window(pos)
-        segment = self.text[start:pos]
-        last = 0
-        for m in cues.CLAUSE_BOUNDARY.finditer(segment):
+        start, end = self.sentence_window(pos)
+        last = start
+        # Search the whole sentence so boundaries that look ahead ("and he ...") still match.
+        for m in cues.CLAUSE_BOUNDARY.finditer(self.text, start, end):
+            if m.end() > pos:
+                break
             last = m.end()
-        return segment[last:]
+        return self.text[last:pos]
 
     def clause_after(self, pos: int) -> str:
         _, end = self.sentence_window(pos)
@@ -136,6 +142,7 @@ class ContextAnalyser:
         found = {
             (m.start(), m.end()): lang
             for lang, pat in table.items()
+            if self.languages is None or lang in self.languages
             for m in pat.finditer(self.text)
         }
         return tuple(Cue(lang, kind, s, e) for (s, e), lang in sorted(found.items()))
@@ -179,12 +186,16 @@ class ContextAnalyser:
         tokens = _TOKEN.findall(before)[-reach:]
         return any(t in cues.NEGATION_TOKENS for t in tokens)
 
-    def negated(self, start: int, end: int) -> bool:
-        """A negation shortly before, inside, or (de/fr) right after the match."""
+    def negated(self, start: int, end: int, own: frozenset[str] = frozenset()) -> bool:
+        """A negation shortly before, inside, or (de/fr) right after the match.
+
+        ``own`` are negation words the rule's pattern spells out itself ("about not being
+        here"): inside the match they are part of the danger, not a denial of it.
+        """
         if self._negated_before(start, _NEGATION_REACH):
             return True
         inside = _TOKEN.findall(self.text[start:end])
-        if any(t in cues.NEGATION_TOKENS for t in inside):
+        if any(t in cues.NEGATION_TOKENS and t not in own for t in inside):
             return True
         after = _TOKEN.findall(self.clause_after(end))[:2]
         return bool(after) and after[0] in cues.TRAILING_NEGATION_TOKENS
@@ -202,10 +213,25 @@ class ContextAnalyser:
             and tokens[1] in cues.SUBJECT_ADVERBS
         )
 
+    @cached_property
+    def _professional(self) -> tuple[tuple[int, int], ...]:
+        return _spans(cues.PROFESSIONAL, self.text)
+
+    def at_work(self, start: int) -> bool:
+        """A crisis word met on the job ("I'm a paramedic, we had a suicide call"), unless
+        the writer names themself right before it ("I'm a nurse and I'm suicidal")."""
+        lo, hi = self.sentence_window(start, before=1)
+        if not self._in_sentence(self._professional, lo, hi):
+            return False
+        near = _TOKEN.findall(self.clause_before(start))[-_OWN_REACH:]
+        return not any(t in cues.WRITER_TOKENS for t in near)
+
     def referent(self, start: int, attribution: Attribution) -> Referent:
         """Whose risk a match describes, from the nearest person mentioned before it."""
         if attribution is Attribution.SELF:
             return Referent.WRITER
+        if attribution is Attribution.AUTO and self.at_work(start):
+            return Referent.THIRD
         lo, _ = self.sentence_window(start, before=2)
         lo = max(lo, start - _MENTION_REACH)
         for mention in reversed(self._mentions):

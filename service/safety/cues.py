@@ -82,14 +82,17 @@ NEGATION_NEUTRALISERS = _any(
 CLAUSE_BOUNDARY = compile_pattern(
     r"[.!?;:\n]|,(?!\s*(?:ever|never|jamais|nunca|nie)\b)"
     r"|\b(?:but|though|although|however|yet|because|aber|sondern|weil|mais|parce|pero|sino)\b"
+    r"|\b(?:and|und|et|y)\b(?=\s+(?:he|she|they|i|er|sie|ich|il|elle|je|el|ella|yo|will|want|veux|quiero|mochte)\b)"
 )
-SENTENCE_END = re.compile(r"[.!?\n]+")
+# An ellipsis followed by more words on the line is a pause, not a sentence end.
+SENTENCE_END = re.compile(r"\.{3,}(?![ \t]*\w)|(?<!\.)\.{1,2}(?!\.)|[!?]+[.!?]*|\n+")
 
 # --- hypotheticals and questions about people in general ----------------------------------
 HYPOTHETICAL = _any(
     r"\bwhat\s+if\s+(?:someone|somebody|a\s+person|anyone|people|a\s+(?:friend|woman|man|partner|guy|girl))\b",
     r"\bif\s+(?:he|she|they|my\s+(?:husband|wife|partner|boyfriend|girlfriend))\s+ever\s+(?:\w+\s+)?"
-    r"(?:hit|hits|hurt|hurts|touched|touches|laid|lays|raised|raises|put|puts|pushed|shoved|slapped)\b",
+    r"(?:hit|hits|hurt|hurts|touched|touches|laid|lays|raised|raises|put|puts|pushed|shoved|slapped|threatened"
+    r"|threatens|choked|chokes|grabbed|kicked|abused|controlled)\b",
     r"\bhypothetical(?:ly)?\b|\bsuppos(?:e|ing)\b|\bimagine\b|\blets\s+say\b",
     r"\bif\s+(?:someone|somebody|anyone|a\s+person|people|your\s+partner|a\s+partner|a\s+friend)\b",
     r"\bhow\s+(?:do|would|can|could)\s+(?:you|i|one|people|someone)\s+(?:know|tell|help|spot|recogni[sz]e)\b",
@@ -99,6 +102,14 @@ HYPOTHETICAL = _any(
     r"\bet\s+si\s+quelquun\b|\bhypothetiquement\b|\bimaginons\b|\bsupposons\b|\bsi\s+quelquun\b",
     r"\by\s+si\s+alguien\b|\bque\s+pasaria\s+si\b|\bhipoteticamente\b|\bsupongamos\b",
     r"\bimagina(?:te)?\s+que\b|\bsi\s+alguien\b",
+    # "if he ever hit me I'd leave", in the other three languages.
+    r"\b(?:wenn|falls)\s+(?:er|sie)\s+(?:mich\s+)?(?:jemals|je|irgendwann|einmal)\b",
+    r"\bsi\s+(?:un\s+jour|jamais)\s+(?:il|elle)\s+(?:me\s+|ma\s+)?(?:frappe|touche|leve|bat|gifle)",
+    r"\bsi\s+(?:algun\s+dia|alguna\s+vez|un\s+dia)\s+(?:el|ella\s+)?(?:me\s+)?(?:pega|pegara|toca|tocara|golpea|golpeara)",
+    # A question someone asked that the writer answered with no.
+    r"\basked\s+(?:me\s+)?(?:\w+\s+){0,2}?(?:if|whether)\b(?=[^\n]{0,80}\b(?:and\s+)?i\s+(?:said|told\s+\w+|answered)\s+no\b)",
+    # Questions put to someone else, and questions about what a word means.
+    r"\b(?:are|were)\s+you\s+(?:\w+\s+)?(?:thinking|having\s+thoughts|suicidal|planning)\b|\basked\s+(?:me\s+|us\s+)?what\b",
 )
 
 # --- fiction and media ---------------------------------------------------------------------
@@ -114,6 +125,7 @@ MEDIA = _any(
     rf"\b(?:{_MEDIA})\b[^.!?\n]{{0,30}}?\b(?:geschaut|gesehen|geguckt|ging\s+(?:es\s+)?um|geht\s+(?:es\s+)?um)\b",
     rf"\b(?:in|from|im|aus|dans|en|de)\s+(?:the|a|this|that|dem|der|einem|einer|le|la|un|une|ce|cette|el|una|esta|este)\s+(?:{_MEDIA})\b",
     r"\b(?:character|protagonist|heroine|villain|narrator|protagonistin|hauptfigur|personnage|personaje|protagonista)\b",
+    r"\b(?:suicide|death|murder|fight|abuse|rape|violent|shooting)\s+scenes?\b|\bscenes?\s+(?:where|in\s+which|with)\b",
 )
 
 # --- jokes: a laugh marker plus a trivial object turns "I'll kill him" into an idiom -----------
@@ -137,9 +149,9 @@ TRIVIAL = _any(
     r"\b(?:late|wedding|ikea|wardrobe|instructions|furniture|recipe|karaoke|birthday\s+cake|milk|bills?|credit\s+card"
     r"|mess|receipts?|amazon|packages?|sauce|spicy|dent|scratch|forgot|forget|leftover|fridge|thermostat|netflix)\b",
     r"\b(?:schokolade|pommes|kuchen|kekse|eis|bier|chips|fernbedienung|serie|spoiler|socken"
-    r"|geschirr|wasche|waesche|schnarchen|schnarcht|klopapier|handtuch|pizza|nutella)\b",
+    r"|geschirr|wasche|waesche|schnarchen|schnarcht|klopapier|handtuch|pizza|nutella|verrae?t\w*|ende|muell|mull)\b",
     r"\b(?:frites|chocolat|gateau|biscuits|bonbons|dessert|telecommande|serie|chaussettes"
-    r"|vaisselle|ronfle\w*|linge|pizza|nutella)\b",
+    r"|vaisselle|ronfle\w*|linge|pizza|nutella|poubelles?|courses|fin\s+du\s+film)\b",
     r"\b(?:papas|patatas|chocolate|pastel|galletas|helado|postre|control\s+remoto|mando|serie"
     r"|calcetines|platos|ronca\w*|ropa|pizza|nutella)\b",
 )
@@ -153,6 +165,14 @@ JOKE_EXPLICIT = _any(
     r"|por\s+accidente)\b|\bon\s+a\s+(?:bien\s+)?ri\b",
     r"\b(?:because|since|as|and|weil|parce\s+que|porque|y)\s+(?:i|ich|je|yo)\s+(?:\w+\s+)?(?:asked|wanted\s+(?:him|her)\s+to"
     r"|gebeten|lui\s+ai\s+demande|se\s+lo\s+pedi|le\s+pedi)\b",
+    # Safekeeping and shared purpose turn "keeps my ID", "took my phone" into care, not control.
+    r"\bbecause\s+i\s+(?:always\s+|keep\s+|tend\s+to\s+)?(?:lose|lost|forget|misplace)\b|\bfor\s+safe\s*keeping\b",
+    r"\bso\s+(?:that\s+)?we\s+(?:could|can|would)\b|\bat\s+my\s+(?:own\s+)?request\b|\b(?:honestly\s+)?it\s+(?:really\s+)?helps\b",
+    r"\bweil\s+ich\s+(?:\w+\s+){0,3}?(?:vergesse|verliere|vergessen\s+habe|verloren\s+habe)\b",
+    r"\bparce\s+que\s+je\s+(?:les\s+|le\s+|la\s+)?(?:perds|oublie)\b|\bcest\s+moi\s+qui\s+(?:lui\s+)?(?:ai\s+)?demande\b|\ba\s+ma\s+demande\b",
+    r"\bporque\s+(?:yo\s+)?(?:siempre\s+)?(?:lo|la|los|las)\s+(?:pierdo|olvido)\b|\byo\s+se\s+lo\s+pedi\b",
+    r"\bso\s+(?:lieb|suss|suess|sweet|cute)\b|\bcest\s+(?:mignon|adorable)\b|\bque\s+lind[oa]\b"
+    r"|\bwhen\s+i\s+ask\s+(?:him|her|them)\s+to\b|\bto\s+(?:install|update|fix|charge|set\s+up)\s+(?:the|it|my|an?)\b",
 )
 
 # --- past and resolved -----------------------------------------------------------------------
@@ -162,6 +182,8 @@ PAST = _any(
     r"\b(?:in|since|back\s+in)\s+(?:19|20)\d\d\b|\b(?:first|former)\s+(?:husband|wife|marriage|partner|boyfriend|girlfriend)\b",
     r"\bwhen\s+i\s+was\s+(?:a\s+(?:kid|child|teen|teenager)|younger|little|in\s+(?:high\s+school|college)|\d+)\b",
     r"\bas\s+a\s+(?:kid|child|teen|teenager)\b|\bgrowing\s+up\b|\bback\s+then\b|\bused\s+to\b",
+    r"\bin\s+(?:college|high\s+school|uni|university|my\s+(?:teens|twenties|early\s+twenties|late\s+teens))\b",
+    r"\banniversary\s+of\b|\bsince\s+i\s+last\b|\bmy\s+old\s+(?:self-?harm\s+)?scars\b",
     r"\bvor\s+(?:\w+\s+)?jahren\b|\bdamals\b|\bfruher\b|\bfrueher\b|\bmein(?:em)?\s+ex\b",
     r"\bin\s+meiner\s+(?:letzten|fruheren|alten|vorherigen|ersten)\s+beziehung\b|\bals\s+(?:kind|teenager|jugendliche)\b",
     r"\bil\s+y\s+a\s+(?:des|quelques|plusieurs|\d+)\s+ans\b|\bautrefois\b|\bmon\s+ex\b",
@@ -183,6 +205,13 @@ RESOLVED = _any(
     r"\bcest\s+(?:derriere\s+moi|fini|du\s+passe)\b|\bje\s+men\s+suis\s+sortie?\b",
     r"\bahora\s+estoy\s+(?:a\s+salvo|segur[oa]|bien|mejor)\b|\bestoy\s+a\s+salvo\b|\bya\s+(?:paso|estoy\s+bien)\b",
     r"\bquedo\s+atras\b|\bes\s+cosa\s+del\s+pasado\b",
+    r"\bhappily\s+(?:re)?married\b|\bremarried\b|\b(?:im|i\s+am|and)\s+(?:\w+\s+){0,3}?doing\s+(?:great|really\s+well|so\s+well|well|fine)\b",
+    r"\b(?:its|it\s+has)\s+been\s+(?:\w+\s+)?years\s+since\b|\b(?:frei|glucklich|gluecklich)\s+(?:und\s+)?(?:frei|glucklich|gluecklich)\b",
+    r"\bfini\s+depuis\s+longtemps\b|\bahora\s+(?:soy|estoy)\s+feliz\b",
+    r"\bdoing\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?better\b|\b(?:that|it)\s+feels\s+like\s+(?:another|a\s+different)\s+life\b",
+    r"\b(?:\d+|\w+)\s+years?\s+since\s+i\s+last\b|\bnot\s+in\s+a\s+bad\s+place\b|\bgrateful\s+to\s+(?:be\s+(?:here|alive)|still\s+be\s+here)\b|\bclean\s+streak\b",
+    r"\b(?:its|it\s+has)\s+been\s+(?:about\s+|almost\s+|over\s+|like\s+)?\w+\s+years\b(?!\s+of\b)",
+    r"\bi\s+left\s+(?:in|back\s+in)\s+(?:19|20)\d\d\b|\bsafe\s+(?:and|&)\s+(?:home|happy|sound)\b",
 )
 
 # --- cues that turn a plan or threat into imminent danger (reported as evidence) -------------
@@ -238,7 +267,7 @@ MEANS: dict[str, re.Pattern[str]] = {
 }
 
 # Pronouns that, directly before a verb, make the writer its subject ("I check my phone").
-WRITER_SUBJECTS = frozenset(["i", "ich", "je", "yo", "we", "wir", "nous", "nosotros"])
+WRITER_SUBJECTS = frozenset(["i", "ich", "je", "jai", "yo", "we", "wir", "nous", "nosotros"])
 SUBJECT_ADVERBS = frozenset(
     [
         "always",
@@ -276,7 +305,11 @@ DANGER_NOW: dict[str, re.Pattern[str]] = {
         r"from\s+the\s+outside\b|\bhas\s+me\s+(?:pinned|locked|shut|trapped)\b",
         r"\b(?:im|i\s+am)\s+(?:hiding|in\s+the\s+(?:bathroom|closet|car|spare\s+room|basement))\b"
         r"|(?:^|[.!?\n]\s*)hiding\s+(?:in|from|at)\b",
-        r"\btyping\s+(?:this\s+)?(?:under|from|in\s+secret|quietly|secretly|on\s+(?:my|a)\s+(?:phone|laptop))"
+        r"\b(?:typing|writing)\s+(?:this\s+)?(?:under|from|in\s+secret|quietly|secretly|on\s+(?:my|a|his|her)\s+(?:phone|laptop|ipad|tablet|work\s+phone))"
+        r"|\b(?:typing|writing)\s+(?:this\s+)?from\s+(?:my|a|his|her)\s+(?:ipad|tablet|laptop|work\s+phone|friends\s+phone|kids\s+phone)"
+        r"|\b(?:typing|texting)\s+(?:this\s+)?(?:on\s+the\s+(?:laptop|computer|ipad|tablet)|under\s+(?:my|the))"
+        r"|\b(?:walking|coming)\s+up\s+(?:to\s+)?(?:the|my)\s+(?:front\s+)?(?:door|drive|driveway|stairs|path)\b"
+        r"|\bholding\s+the\s+door\s+(?:shut|closed)\b|\bbarricad\w*"
         r"|\b(?:on|from)\s+a\s+(?:laptop|phone|computer)\s+(?:he|she)\s+(?:forgot|doesnt\s+know)",
         r"\b(?:cant|cannot)\s+(?:get\s+up|breathe|stop\s+the\s+bleeding)\b|\blooks?\s+(?:wrong|broken)\b",
         r"\b(?:floppy|limp|unresponsive|seizure|unconscious|gash|bleeding|wont\s+wake\s+up|not\s+waking\s+up)\b"
@@ -287,7 +320,8 @@ DANGER_NOW: dict[str, re.Pattern[str]] = {
         r"\bif\s+(?:im|i\s+am|i\s+dont\s+(?:come|get))\s+(?:not\s+)?(?:home|back|here)\s+(?:in|within|by)\b",
     ),
     "de": _any(
-        r"\bich\s+bin\s+(?:\w+\s+)?(?:eingesperrt|eingeschlossen|ausgesperrt)\b|\b(?:er|sie)\s+steht\s+vor\s+der\s+tue?r\b"
+        r"\bich\s+bin\s+(?:\w+\s+)?(?:eingesperrt|eingeschlossen|ausgesperrt)\b|\bhab\w*\s+mich\s+(?:im\s+\w+\s+)?(?:eingesperrt"
+        r"|eingeschlossen|versteckt)\b|\b(?:er|sie)\s+steht\s+vor\s+der\s+tue?r\b"
         r"|\b(?:er|sie)\s+(?:ist\s+auf\s+dem\s+weg|kommt\s+gleich|kommt\s+zurue?ck)\b|\bschreibe\s+(?:heimlich|vom)\b"
         r"|\bgeht\s+nicht\s+(?:ans\s+telefon|ran)\b",
     ),
@@ -298,6 +332,55 @@ DANGER_NOW: dict[str, re.Pattern[str]] = {
     ),
     "es": _any(
         r"\bestoy\s+(?:encerrad[ao]|escondid[ao]|atrapad[ao])\b|\b(?:esta|sigue)\s+(?:afuera|fuera|en\s+la\s+puerta)\b"
-        r"|\bviene\s+(?:para\s+aca|de\s+camino|en\s+camino)\b|\bno\s+contesta\b|\bescribo\s+a\s+escondidas\b",
+        r"|\bviene\s+(?:para\s+aca|de\s+camino|en\s+camino)\b|\bno\s+contesta\b|\bescribo\s+a\s+escondidas\b"
+        r"|\bescribo\s+(?:esto\s+)?desde\s+(?:el|la|un|una)\s+(?:ordenador|computadora|movil|celular|telefono|tablet)\b",
     ),
 }
+
+# --- on the job: a crisis word met at work is someone else's crisis ---------------------------
+PROFESSIONAL = _any(
+    r"\b(?:im|i\s+am|i\s+work\s+as|working\s+as)\s+an?\s+(?:\w+\s+)?(?:paramedic|emt|nurse|doctor|physician|gp"
+    r"|therapist|counsel?lor|psychologist|psychiatrist|social\s+worker|police\s+officer|cop|firefighter|dispatcher"
+    r"|pharmacist|midwife|carer|caregiver|case\s+worker|crisis\s+worker)\b",
+    r"\b(?:i\s+work|working|volunteer\w*)\s+(?:at|in|on|for)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:hospital|ward|er|ambulance"
+    r"|shelter|refuge|hotline|helpline|crisis\s+line|clinic|prison)\b|\b(?:suicide|overdose|od|self[- ]harm)\s+(?:call|case|patient)s?\b",
+    r"\b(?:bin|arbeite\s+als)\s+(?:\w+\s+)?(?:notfallsanitae?ter\w*|rettungssanitae?ter\w*|sanitae?ter\w*|krankenschwester"
+    r"|krankenpfleger\w*|pflegekraft|ae?rztin|arzt|therapeut\w*|psycholog\w*|sozialarbeiter\w*|polizist\w*)\b",
+    r"\b(?:im|beim)\s+(?:einsatz|dienst|nachtdienst)\b|\barbeite\s+(?:im|in\s+der|in\s+einem|in\s+einer)\s+(?:\w+\s+)?"
+    r"(?:frauenhaus|krankenhaus|klinik|psychiatrie|notaufnahme|beratungsstelle)\b",
+    r"\b(?:je\s+suis|je\s+travaille\s+comme)\s+(?:\w+\s+)?(?:infirmiere?|medecin|docteur|ambulanci\w*|pompier|polici\w*"
+    r"|psychologue|psychiatre|therapeute|assistante?\s+sociale?|urgentiste|sage-femme)\b",
+    r"\bje\s+travaille\s+(?:aux|a\s+l|au|dans\s+(?:un|une|le|la)|en)\s*(?:\w+\s+)?(?:urgences|hopital|psychiatrie|foyer"
+    r"|clinique|samu)\b|\ben\s+(?:garde|intervention)\b",
+    r"\b(?:soy|trabajo\s+como)\s+(?:\w+\s+)?(?:enfermer[oa]|medic[oa]|doctora?|paramedic[oa]|bomber[oa]|policia"
+    r"|psicolog[oa]|psiquiatra|terapeuta|trabajadora?\s+social)\b",
+    r"\btrabajo\s+en\s+(?:el\s+|la\s+|un\s+|una\s+)?(?:urgencias|hospital|refugio|albergue|psiquiatrico|clinica)\b"
+    r"|\ben\s+(?:urgencias|guardia|el\s+turno)\b",
+)
+# Words that make a nearby crisis word the writer's own ("I'm a nurse and I'm suicidal").
+WRITER_TOKENS = frozenset(
+    [
+        "i",
+        "im",
+        "ive",
+        "id",
+        "my",
+        "myself",
+        "me",
+        "ich",
+        "mein",
+        "meine",
+        "mich",
+        "mir",
+        "je",
+        "jai",
+        "mon",
+        "ma",
+        "mes",
+        "moi",
+        "yo",
+        "mi",
+        "mis",
+        "estoy",
+    ]
+)

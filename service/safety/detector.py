@@ -2,43 +2,59 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import cache
 
 from service.classify.taxonomy import RiskCategory, RiskLevel
 from service.safety import (
+    cues,
     lexicon_de,
+    lexicon_de_crisis,
     lexicon_de_extra,
     lexicon_en,
     lexicon_en_abuse,
     lexicon_en_child,
     lexicon_en_control,
+    lexicon_en_crisis,
     lexicon_en_selfharm,
+    lexicon_en_signals,
+    lexicon_en_threats,
     lexicon_es,
+    lexicon_es_crisis,
     lexicon_es_extra,
     lexicon_fr,
+    lexicon_fr_crisis,
     lexicon_fr_extra,
 )
 from service.safety.context import ContextAnalyser, Cue
-from service.safety.language import detect_language
+from service.safety.language import active_languages, detect_language
 from service.safety.mentions import Referent
 from service.safety.model import RULES_VERSION, EvidenceSpan, RiskAssessment
 from service.safety.normalize import NormalizedText, normalize
 from service.safety.rule import Kind, Rule
 
-# Every language's rules run on every text: people switch languages mid-message.
+# Every lexicon is loaded; ``active_languages`` decides per text which of them run, and keeps
+# them all on for short or mixed-language texts (people switch languages mid-message).
 ALL_RULES: tuple[Rule, ...] = (
     lexicon_en.RULES
     + lexicon_en_abuse.RULES
     + lexicon_en_selfharm.RULES
     + lexicon_en_control.RULES
     + lexicon_en_child.RULES
+    + lexicon_en_crisis.RULES
+    + lexicon_en_threats.RULES
+    + lexicon_en_signals.RULES
     + lexicon_de.RULES
     + lexicon_de_extra.RULES
+    + lexicon_de_crisis.RULES
     + lexicon_fr.RULES
     + lexicon_fr_extra.RULES
+    + lexicon_fr_crisis.RULES
     + lexicon_es.RULES
     + lexicon_es_extra.RULES
+    + lexicon_es_crisis.RULES
 )
 _VERY_LOW_MOOD = 1
 
@@ -66,6 +82,13 @@ class Finding:
         return "concern"
 
 
+@cache
+def _own_negations(rule: Rule) -> frozenset[str]:
+    """Negation words a pattern spells out itself, e.g. "not" in "about not being here"."""
+    source = rule.pattern.pattern
+    return frozenset(t for t in cues.NEGATION_TOKENS if re.search(rf"\b{t}\b", source))
+
+
 def _cap(level: RiskLevel, ceiling: RiskLevel) -> RiskLevel:
     return level if ceiling.at_least(level) else ceiling
 
@@ -76,13 +99,14 @@ def _judge(rule: Rule, start: int, end: int, ctx: ContextAnalyser) -> list[Findi
         return []
     if ctx.in_idiom(start, end) or ctx.in_media(start) or ctx.hypothetical(start):
         return []
-    if rule.negatable and ctx.negated(start, end):
+    if rule.negatable and ctx.negated(start, end, _own_negations(rule)):
         return []
     level, capped, extra = rule.level, False, []
     if rule.urgent_on_timing and (cue := ctx.timing_near(start, end)) is not None:
         level = RiskLevel.URGENT
         extra.append(cue)
-    if rule.jokeable and ctx.joking(start):
+    controls = rule.category is RiskCategory.COERCIVE_CONTROL
+    if (rule.jokeable or controls) and ctx.joking(start):
         if rule.category is not RiskCategory.SELF_HARM:
             return []
         # Jokes about killing oneself still deserve a gentle check-in.
@@ -226,9 +250,12 @@ def assess_risk(
     distant couple is not by itself a safety signal. Numbers only ever raise a level.
     """
     norm = normalize(text)
-    ctx = ContextAnalyser(norm.text)
+    languages = active_languages(text, locale)
+    ctx = ContextAnalyser(norm.text, languages)
     findings: list[Finding] = []
     for rule in ALL_RULES:
+        if rule.language not in languages:
+            continue
         for m in rule.pattern.finditer(norm.text):
             if m.end() > m.start():
                 findings.extend(_judge(rule, m.start(), m.end(), ctx))

@@ -15,6 +15,14 @@ _AUTHORITY_EN = (
     r"|landlord|trainer|editor|in-?laws|mother-?in-?law|team|wedding\s+planner|accountant"
 )
 
+_GAMES = (
+    r"fortnite|call\s+of\s+duty|cod|warzone|elden\s+ring|dark\s+souls|minecraft|valorant|overwatch|apex"
+    r"|halo|mario\s*kart|smash\s+bros|gta|among\s+us|pubg|league\s+of\s+legends|counter-?strike|roblox"
+    r"|tekken|street\s+fighter|mortal\s+kombat|destiny|diablo|video\s*games?|videojuegos?|jeux?\s+video"
+    r"|computerspiel|zocken|gezockt|respawn\w*|rematch|revancha|revanche|headshot"
+)
+_KILL_VERBS = r"killed|kills|killing|shot|shoots|sniped|murdered|me\s+mato|me\s+mata|mas?\s+tue|abgeschossen|getoe?tet"
+
 IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, compile_pattern(pattern))
     for name, pattern in (
@@ -83,7 +91,7 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "en.read_aloud",
-            r"\breads?\s+my\s+(?:texts|messages|emails|poems|diary)\s+(?:out\s+loud|aloud)\b",
+            r"\breads?\s+my\s+(?:texts|messages|emails|poems|diary)[\s.,]+(?:out\s+loud|aloud)\b",
         ),
         ("en.youre_killing_me", r"\byou(?:re|\s+are)\s+killing\s+me\b|\bkill\s+me\s+now\b"),
         ("en.shoot_me", r"\b(?:just\s+)?shoot\s+me\s+now\b|\bjust\s+shoot\s+me\b"),
@@ -145,7 +153,63 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:fight|argument|argued|relationship|marriage|engagement|break\s*up|divorce)\b[^.!?\n]{0,60}?"
             r"\bend(?:ed|ing)?\s+(?:it|things)\b(?!\s+all)",
         ),
+        (
+            "en.storage",
+            # Where something is kept is not control: "she keeps my ID in her purse".
+            r"\b(?:keeps?|kept|has|holds?|carries|puts?)\s+my\s+(?:\w+\s+){1,2}?in\s+(?:her|his|their|the|our)\s+"
+            r"(?:purse|handbag|bag|wallet|safe|drawer|glove\s*box|pocket|backpack|rucksack|locker|desk)\b"
+            r"(?![^.!?\n]{0,60}\b(?:so\s+(?:that\s+)?i\s+(?:cant|cannot|can\s+not|couldnt)|wont|refuses|without"
+            r"|from\s+me|locked))",
+        ),
+        (
+            "en.phone_for",
+            r"\b(?:checked|check|checks|checking|looked\s+at|looks\s+at|used|uses|borrowed|borrows)\s+my\s+phone\s+"
+            r"(?:for|to\s+(?:check|see|get|find))\s+(?:the\s+)?(?:weather|time|directions|maps?|score|news|recipe"
+            r"|address|route|forecast|battery|a\s+(?:recipe|number|photo|map))\b",
+        ),
+        (
+            "en.follows_like",
+            r"\bfollows?\s+me\s+(?:\w+\s+){0,2}?like\s+a\s+(?:lost\s+|little\s+)?(?:puppy|shadow|dog|duckling)\b"
+            r"|\b(?:dog|cat|puppy|kitten|toddler|baby|kids?|son|daughter)\s+follows\s+me\s+(?:around|everywhere)\b"
+            r"|\bfollows?\s+me\s+(?:on|back\s+on)\s+(?:instagram|insta|twitter|tiktok|social\s+media)\b",
+        ),
+        (
+            "en.their_accident",
+            # The partner's own mishap, told in the third person: "he walked into a door, black eye".
+            r"\b(?:he|she|hes|shes|my\s+(?:husband|wife|partner|boyfriend|girlfriend|son|daughter|brother|sister))\s+"
+            r"(?:\w+\s+)?(?:walked|ran|bumped|fell|tripped|slipped|crashed)\s+(?:into|over|on|off|down)\b[^.!?\n]{0,60}?"
+            r"\b(?:black\s+eye|bruises?|bruised)\b",
+        ),
+        (
+            "en.awareness",
+            r"\b(?:suicide|self[- ]harm|domestic\s+violence|overdose|abuse)\s+(?:prevention|awareness|hotline|helpline"
+            r"|charity|walk|run|fundraiser|training|course|statistics|research|survivors?\s+(?:group|walk))\b"
+            r"|\b(?:work|volunteer\w*|job)\s+(?:at|in|for)\s+(?:a|the)\s+(?:womens?\s+)?(?:shelter|refuge|crisis\s+line)\b"
+            r"|\bsuizidpra(?:e)?vention\b|\bprevention\s+du\s+suicide\b|\bprevencion\s+del\s+suicidio\b",
+        ),
+        (
+            "en.martial_arts",
+            r"\b(?:krav\s+maga|bjj|jiu[- ]?jitsu|judo|wrestling|mma|martial\s+arts?|sparring|self[- ]defen[cs]e|grappling)\b"
+            r"[^.!?\n]{0,80}?\b(?:choke\s*hold|headlock|choked|pinned|tapped\s+out)\b"
+            r"|\b(?:choke\s*hold|headlock)\b[^.!?\n]{0,60}?\btapped\s+out\b",
+        ),
+        (
+            "en.bereavement",
+            # Someone who died is grief, not the writer's own risk: "her son died by suicide".
+            r"\b(?:died|death|dead|lost\s+(?:\w+\s+){1,3}?to)\s+(?:by\s+|of\s+|from\s+|to\s+)?suicide\b",
+        ),
+        (
+            "en.gaming",
+            # Deaths counted or set in a game: "he killed me five times in Fortnite", "me mató en el Fortnite".
+            rf"\b(?:{_KILL_VERBS})\b[^.!?\n]{{0,40}}?\b(?:{_GAMES})\b|\b(?:{_GAMES})\b[^.!?\n]{{0,40}}?\b(?:{_KILL_VERBS})\b"
+            rf"|\b(?:{_KILL_VERBS})\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|ten|dos|tres|cuatro|cinco|seis|diez"
+            r"|deux|trois|quatre|cinq|dix|zwei|drei|vier|funf|zehn)\s+(?:times|veces|fois|mal)\b",
+        ),
         # --- German ---
+        (
+            "de.liest_vor",
+            r"\bliest\s+(?:mir\s+)?(?:\w+\s+){0,4}?vor\b",
+        ),
         (
             "de.bringt_mich_um",
             r"\b(?:das|es|die\s+\w+|der\s+\w+|diese[rs]?\s+\w+|mein\s+(?:chef|job|rucken|ruecken|kopf|vater"
@@ -169,6 +233,12 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:meurs|mourir|mort[e]?|crever)\s+de\s+(?:faim|rire|envie|chaud|froid|honte|fatigue|ennui|soif)\b"
             r"|\bmeurs\s+denvie\b|\btuer\s+le\s+temps\b",
         ),
+        (
+            "fr.borrow_and_follow",
+            r"\bpris\s+mon\s+(?:telephone|portable|tel)\s+pour\s+(?:appeler|regarder|chercher|prendre|faire|envoyer"
+            r"|lire|voir|mettre)\b|\bme\s+suit\s+(?:\w+\s+){0,2}?comme\s+(?:un|une|mon)\s+(?:petit\s+)?(?:chien|chiot"
+            r"|toutou|ombre)\b|\bme\s+suit\s+sur\s+(?:insta|instagram|twitter|tiktok)\b",
+        ),
         ("fr.sur_les_nerfs", r"\btape\w*\s+sur\s+les\s+nerfs\b|\bme\s+pousse\w*\s+a\b"),
         # --- Spanish ---
         (
@@ -181,6 +251,11 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:el|la|este|esta|mi)\s+(?:trabajo|calor|jefe|jefa|mama|madre|papa|padre|profe|espalda|cabeza"
             r"|trafico)\s+(?:\w+\s+){0,3}?(?:me\s+)?(?:mata|matar|matara|matando)\b|\bme\s+matas\b|\bmatar\s+el\s+tiempo\b"
             r"|\bme\s+mato\s+(?:trabajando|estudiando|a\s+trabajar)\b|\bme\s+corto\s+el\s+pelo\b",
+        ),
+        (
+            "es.storage_and_follow",
+            r"\bguarda\w*\s+(?:mi|mis)\s+\w+\s+en\s+(?:la|el|su)\s+(?:caja\s+fuerte|bolso|cartera|mochila|cajon)\b"
+            r"|\bme\s+sigue\s+en\s+(?:insta|instagram|twitter|tiktok|redes)\b",
         ),
         ("es.me_empuja", r"\bme\s+empuj\w*\s+a\s+(?:ser|hacer|mejorar|seguir|estudiar|intentar)\b"),
     )

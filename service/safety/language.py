@@ -45,8 +45,8 @@ def _locale_language(locale: str | None) -> str | None:
     return code if code in SUPPORTED else None
 
 
-def detect_language(text: str, locale: str | None = None) -> str:
-    """Return "en", "de", "fr", "es" or "und"; ``locale`` breaks ties and fills silence."""
+def language_scores(text: str, locale: str | None = None) -> dict[str, float]:
+    """Stopword and diacritic evidence per language; the locale adds a small nudge."""
     hint = _locale_language(locale)
     tokens = _TOKEN.findall(normalize(text).text)
     scores = dict.fromkeys(SUPPORTED, 0.0)
@@ -59,8 +59,36 @@ def detect_language(text: str, locale: str | None = None) -> str:
         scores[lang] += 2.0 * min(len(marks.findall(lowered)), 2)
     if hint is not None:
         scores[hint] += 0.75
+    return scores
+
+
+def detect_language(text: str, locale: str | None = None) -> str:
+    """Return "en", "de", "fr", "es" or "und"; ``locale`` breaks ties and fills silence."""
+    hint = _locale_language(locale)
+    scores = language_scores(text, locale)
     best = max(scores.values())
     if best <= 0:
         return hint or "und"
     winners = [lang for lang, score in scores.items() if score == best]
     return winners[0] if len(winners) == 1 else (hint or "und")
+
+
+# Below this much evidence a text is too short to rule any language out.
+_GATE_MIN_EVIDENCE = 3.0
+
+
+def active_languages(text: str, locale: str | None = None) -> frozenset[str]:
+    """Languages whose rules should run on ``text``.
+
+    English always runs (crisis words like "overdose" or "kms" leak into every language).
+    Another language is switched off only when the text is clearly written in something else
+    and shows no sign of it at all, so "let me bat first" never meets the French "me bat",
+    while a mixed message ("he said si me voy me mata") keeps both lexicons.
+    """
+    scores = language_scores(text, locale)
+    if max(scores.values()) < _GATE_MIN_EVIDENCE:
+        return frozenset(SUPPORTED)
+    hint = _locale_language(locale)
+    return frozenset(
+        lang for lang in SUPPORTED if lang == "en" or lang == hint or scores[lang] >= 1.0
+    )

@@ -146,7 +146,7 @@ RULES: tuple[Rule, ...] = (
         "partner_violence",
         "hiding",
         r"\bverstecke?\s+mich\s+(?:\w+\s+){0,3}?(?:vor\s+(?:ihm|ihr)|im\s+(?:bad|badezimmer|schlafzimmer|schrank"
-        r"|auto|keller))\b|\bhabe\s+mich\s+(?:im\s+\w+\s+)?eingeschlossen\b",
+        r"|auto|keller))\b|\bhabe?\s+mich\s+(?:im\s+\w+\s+)?(?:eingeschlossen|eingesperrt)\b",
         E,
         urgent_on_timing=True,
     ),
@@ -163,6 +163,7 @@ RULES: tuple[Rule, ...] = (
         "partner_violence",
         "threatened",
         r"\b(?:hat|hatte)\s+(?:mir\s+)?gedroht\b|\bdroht\s+(?:mir|damit)\b|\bbedroht\s+mich\b"
+        r"|\bdroh\w*,?\s+mich\s+(?:\w+\s+)?(?:umzubringen|zu\s+toe?ten|zu\s+schlagen|fertigzumachen)\b"
         r"|\bhat\s+mich\s+(?:\w+\s+)?bedroht\b|\bangst\s+um\s+mein\s+leben\b"
         r"|\bangst,?\s+dass?\s+(?:er|sie)\s+mir\s+(?:\w+\s+){0,2}?(?:antut|wehtut|weh\s+tut)\b",
         E,
@@ -178,7 +179,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "hit_me_past",
-        r"\b(?:hat|hatte)\s+(?:er\s+|sie\s+)?mich\s+(?:\w+\s+){0,4}?(?:geschlagen|geschubst|gestossen|getreten|gewue?rgt|verpruegelt"
+        r"\b(?:hat|hatte)\s+(?:er\s+|sie\s+)?mich\s+(?:\w+\s+){0,4}?(?:runter|herunter|hinunter|hin|um|weg|nieder|zusammen)?"
+        r"(?:geschlagen|geschubst|gestossen|getreten|gewue?rgt|verpruegelt"
         r"|verprugelt|geohrfeigt|gebissen|angegriffen|vergewaltigt|verletzt|gepackt|an\s+den\s+haaren\s+gezogen"
         r"|gegen\s+die\s+wand\s+gedrue?ckt|zu\s+boden\s+geworfen|misshandelt|bespuckt|angespuckt|geschue?ttelt)\b",
         E,
@@ -241,7 +243,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:verbietet|verbot)\s+mir\b|\bich\s+darf\s+(?:meine\s+(?:freunde|freundinnen|familie|eltern|mutter"
         r"|schwester)\s+nicht|nicht\s+(?:mehr\s+)?(?:alleine?\s+)?(?:raus|weg|ausgehen|arbeiten|telefonieren)"
         r"|niemanden\s+(?:sehen|treffen|anrufen)|kein(?:e|en)?\s+(?:eigenes\s+)?(?:geld|konto|handy|freunde))"
-        r"|\blae?sst\s+mich\s+(?:\w+\s+){0,2}?nicht\s+(?:mehr\s+)?(?:raus|weg|arbeiten|ausgehen|aus\s+dem\s+haus"
+        r"|\blae?sst\s+mich\s+(?:\w+\s+){0,2}?nicht\s+(?:mehr\s+)?(?:allein\w?\s+|ohne\s+(?:ihn|sie)\s+)?(?:raus|weg|arbeiten|ausgehen|aus\s+dem\s+haus"
         r"|zu\s+meine\w*|meine\s+\w+\s+(?:sehen|treffen|besuchen))",
         E,
         negatable=False,
@@ -252,6 +254,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:nimmt|nahm|hat)\s+mir\s+(?:\w+\s+){0,2}?(?:das\s+handy|mein\s+handy|die\s+(?:auto)?schlue?ssel"
         r"|das\s+geld|mein\s+geld|meine\s+karte|meinen\s+pass|meinen\s+ausweis)\b",
         E,
+        jokeable=True,
     ),
     _r(
         "coercive_control",

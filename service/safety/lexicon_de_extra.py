@@ -62,7 +62,7 @@ RULES: tuple[Rule, ...] = (
         "cover_story",
         r"\b(?:wir\s+haben|er\s+hat\s+mich\s+gezwungen|sie\s+hat\s+mich\s+gezwungen|ich\s+musste|musste\s+ich)\b"
         r"[^.!?\n]{0,40}?(?:gesagt|erzae?hlt|sagen|erzae?hlen),?\s+(?:\w+\s+){0,3}?(?:dass\s+)?ich\s+(?:\w+\s+){0,3}?"
-        r"(?:gestue?rzt|gefallen|ausgerutscht)\b|\bgegen\s+(?:die|eine)\s+tue?r\s+gelaufen\b",
+        r"(?:gestue?rzt|gefallen|ausgerutscht)\b|\bbin\s+(?:\w+\s+){0,2}?gegen\s+(?:die|eine)\s+tue?r\s+gelaufen\b",
         E,
     ),
     _r(
@@ -97,7 +97,8 @@ RULES: tuple[Rule, ...] = (
         r"mein(?:em|en)?\s+(?:handy|laptop|telefon)\s+installiert\b|\bentscheidet,?\s+(?:wann|was|wo|wen|wie\s+viel|ob)"
         r"\s+ich\b|\b(?:er|sie)\s+muss\s+(?:\w+\s+){0,3}?(?:genehmigen|absegnen)\b"
         r"|\b(?:nimmt|nahm|hat)\s+mir\s+(?:\w+\s+){0,2}?(?:meine\s+(?:medikamente|tabletten|papiere|rente|bankkarte"
-        r"|ec-karte)|die\s+(?:papiere|medikamente))\b|\bhat\s+meine\s+rente\s+ue?bernommen\b",
+        r"|ec-karte)|die\s+(?:papiere|medikamente))\b(?!\s+(?:\w+\s+){0,2}?(?:gebracht|mitgebracht|geholt|gegeben|besorgt"
+        r"|gekauft|hingelegt|gereicht)\b)|\bhat\s+meine\s+rente\s+ue?bernommen\b",
         E,
         guard_writer_subject=True,
         jokeable=True,

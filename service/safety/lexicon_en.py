@@ -18,7 +18,7 @@ HE = rf"(?:he|she|they|(?:my|our|the)\s+(?:{PARTNER}))"
 HES = rf"(?:hes|shes|theyre|{HE}\s+(?:is|are))"
 WILL = r"(?:\s*ll|\s+will|\s+would|\s*d|\s+is\s+going\s+to|s\s+going\s+to|\s+was\s+going\s+to|\s+going\s+to)"
 KIDS = (
-    r"(?:the|my|our|his|her)\s+(?:\d+\s*(?:-|\s)?(?:year|yr|month)s?(?:-|\s)?old|kids?|children|child"
+    r"(?:the|my|our|his|her)\s+(?:\w+\s+)?(?:\d+\s*(?:-|\s)?(?:year|yr|month)s?(?:-|\s)?old|\d+\s*(?:yo|y/o)|kids?|children|child"
     r"|son|daughter|baby|toddler|boy|girl|stepson|stepdaughter|little\s+one|infant|newborn)"
 )
 _PILLS = r"(?:\w+\s+)?(?:pills|tablets|meds|painkillers|medication|medications)"
@@ -52,7 +52,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "goodbye_letters",
-        r"\b(?:wrote|written|writing|write|left|leaving|finished)\s+(?:my\s+|a\s+|the\s+|some\s+)?"
+        r"\b(?:wrote|written|writing|write|left|leaving|finished|drafted|drafting|typed)\s+(?:my\s+|a\s+|the\s+|some\s+)?"
         r"(?:goodbye|good-bye|farewell|suicide)\s+(?:letters?|notes?|messages?|texts?|videos?)\b"
         r"|\bsuicide\s+note\b|\bsaid\s+(?:my\s+)?goodbyes?\s+to\s+(?:everyone|everybody|my\s+(?:family|kids|friends))\b",
         U,
@@ -62,7 +62,10 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         "at_the_edge",
         r"\b(?:standing|sitting|im|i\s+am)\s+(?:\w+\s+){0,2}?(?:on|at|near)\s+(?:the|a|this)\s+(?:edge\s+of\s+the\s+)?"
-        r"(?:bridge|ledge|roof|rooftop|cliff|train\s+tracks|tracks|platform\s+edge)\b",
+        r"(?:bridge|ledge|roof|rooftop|cliff|train\s+tracks|tracks|platform\s+edge)\b"
+        # "I'm on the bridge, traffic is terrible" is a commute, not a ledge.
+        r"(?![^.!?\n]{0,60}\b(?:traffic|stuck|late|jam|queue|commute|driving|drive|bus|car|on\s+my\s+way|heading"
+        r"|be\s+home|bike|cycling|walking\s+home)\b)",
         U,
     ),
     _r(
@@ -114,12 +117,20 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "self_harm_word",
-        r"\bself[- ]?harm(?:ing|ed)?\b|\b(?:cut(?:ting)?|burn(?:ing|ed|t)?|hurt(?:ing)?|harm(?:ing|ed)?|hit(?:ting)?"
+        r"\b(?:cut(?:ting)?|burn(?:ing|ed|t)?|hurt(?:ing)?|harm(?:ing|ed)?|hit(?:ting)?"
         r"|punch(?:ed|ing)?|slap(?:ped|ping)?|scratch(?:ed|ing)?|bit|bite|biting|starv(?:e|ing)|punish(?:ing|ed)?)"
         r"\s+myself\b|\b(?:started|start)\s+cutting\s+again\b|\bcutting\s+again\b"
         r"|\b(?:burning|cutting|slashing|scratching|carving)\s+(?:into\s+)?my\s+(?:arms?|wrists?|legs?|thighs?|skin"
         r"|stomach)\b",
         E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "self_harm",
+        "self_harm_noun",
+        r"\bself[- ]?harm(?:ing|ed)?\b(?!\s+scars)",
+        E,
+        attribution=AUTO,
         urgent_on_timing=True,
     ),
     _r("self_harm", "better_off_without_me", r"\bbetter\s+off\s+without\s+me\b", E),
@@ -210,7 +221,9 @@ RULES: tuple[Rule, ...] = (
         "hopeless",
         r"\b(?:hopeless|helpless|worthless|no\s+way\s+out|no\s+hope|lost\s+all\s+hope|i\s+give\s+up"
         r"|giving\s+up\s+on\s+(?:everything|life)|trapped)\b|\bhate\s+my\s+life\b|\bi\s+hate\s+myself\b"
-        r"|\b(?:im|feel\s+like)\s+(?:such\s+|just\s+)?a\s+burden\b|\bwant\s+to\s+(?:just\s+)?disappear\b"
+        r"|\b(?:im|feel\s+like)\s+(?:such\s+|just\s+)?a\s+burden\b"
+        r"|\bwant\s+to\s+(?:just\s+)?disappear\b(?!\s+(?:for|to|from|on|into|with|somewhere)\b)"
+        r"|\bwant\s+(?:it\s+all|everything)\s+to\s+(?:just\s+)?(?:stop|end)\b"
         r"|\bso\s+(?:tired|exhausted)\s+of\s+(?:everything|it\s+all)\b",
         C,
         kind=Kind.HOPELESS,

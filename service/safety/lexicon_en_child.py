@@ -16,7 +16,7 @@ OTHER = Attribution.OTHER
 # A child named loosely: "my son", "the kids", "our 5 year old", "my 4 yo".
 _KID = (
     r"(?:kids?|children|child|son|daughter|boy|girl|toddler|baby|stepson|stepdaughter"
-    r"|\d+\s*(?:yo|y/o|year\s*old|yr\s*old|years\s*old))"
+    r"|\d+\s*(?:yo|y/o|year\s*old|yr\s*old|years\s*old|months?\s*old))"
 )
 _IMPAIRED = r"(?:drunk|wasted|high|hammered|intoxicated|stoned|been\s+drinking)"
 
@@ -116,11 +116,13 @@ RULES: tuple[Rule, ...] = (
         "harsh_punishment",
         r"\b(?:pushups|push-?ups|push\s+ups|laps|squats|sit-?ups|burpees|run|kneel\w*|stand\w*)\s+(?:\w+\s+){0,4}?"
         r"(?:until|till)\s+(?:he|she|they)\s+(?:throws?\s+up|threw\s+up|vomits?|vomited|collapses?|collapsed|passes\s+out"
+        r"|wets?\s+(?:her|him|them)sel(?:f|ves)|pees?\s+(?:her|him|them)sel(?:f|ves)"
         r"|passed\s+out|bleeds?|faints?|fainted|cant\s+(?:stand|breathe))\b"
         r"|\b(?:hits?|beats?|whips?|whipped|spanks?|spanked|pega)\s+(?:\w+\s+){0,2}?with\s+(?:a|the|his|her)\s+(?:belt"
         r"|cord|wooden\s+spoon|hanger|switch|stick)\b"
         rf"|\block(?:s|ed|ing)?\s+{KIDS}\s+(?:\w+\s+){{0,2}}?(?:in|inside|outside|out\s+of\s+the\s+(?:house|flat|apartment))\b"
-        r"|\block(?:s|ed|ing)?\s+(?:him|her|them)\s+in\s+(?:his|her|their|the)\s+(?:room|closet|basement|car|cupboard)\b",
+        r"|\block(?:s|ed|ing)?\s+(?:him|her|them)\s+in\s+(?:his|her|their|the)\s+(?:room|closet|basement|car|cupboard|garage"
+        r"|shed|cellar|bathroom|attic)\b",
         E,
         attribution=OTHER,
     ),
@@ -143,9 +145,10 @@ RULES: tuple[Rule, ...] = (
     _r(
         "child_safety",
         "drugs_around_kids",
-        r"\b(?:smokes?|smoking|uses?|using|does|doing|shoots?\s+up|snorts?|high\s+on|deals?|dealing|sells?|selling)\s+"
+        r"\b(?:smokes?|smoking|uses?|using|does|doing|shoots?\s+up|snorts?|high\s+on|deals?|dealing|sells?|selling|cooks?"
+        r"|cooking|making)\s+"
         rf"(?:\w+\s+)?(?:meth|crack|heroin|cocaine|coke|fentanyl|drugs)\b[^.!?\n]{{0,60}}?\b{_KID}\b"
-        rf"|\b{_KID}\b[^.!?\n]{{0,60}}?\b(?:smokes?|smoking|uses?|using|shoots?\s+up|snorts?)\s+(?:\w+\s+)?(?:meth|crack"
+        rf"|\b{_KID}\b[^.!?\n]{{0,60}}?\b(?:smokes?|smoking|uses?|using|shoots?\s+up|snorts?|cooks?|cooking)\s+(?:\w+\s+)?(?:meth|crack"
         r"|heroin|cocaine|fentanyl)\b",
         E,
         attribution=OTHER,

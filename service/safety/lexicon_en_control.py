@@ -123,8 +123,8 @@ RULES: tuple[Rule, ...] = (
         rf"\b{HE}{WILL}\s+(?:\w+\s+){{0,2}}?(?:post|share|leak|send|show)\s+(?:my|our|the|those)\s+(?:\w+\s+)?"
         r"(?:nudes|photos|pictures|pics|videos|sex\s+tape|texts|messages|secrets?)\b"
         rf"|\b{HE}{WILL}\s+show\s+(?:my|everyone|people|the|your)\s+(?:\w+\s+)?(?:parents|family|boss|friends|kids)\b"
-        r"|\b(?:films?|filmed|filming|records?|recorded|recording)\s+(?:me|it)\b[^.!?\n]{0,60}?\b(?:show|post|send"
-        r"|share|laugh|humiliat\w*)",
+        r"|\b(?:films?|filmed|filming|records?|recorded|recording)\s+(?:me|it)\b[^.!?\n]{0,60}?\b(?:(?:show|post|send"
+        r"|share|laugh)(?:s|ed|d|ing)?\b|humiliat\w*)",
         E,
         guard_writer_subject=True,
     ),
@@ -172,7 +172,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:has|have|needs?|wants)\s+to\s+(?:approve|okay|ok|sign\s+off\s+on|vet)\s+(?:what|who|where|when|how\s+much"
         r"|everything|every\s+\w+|all\s+(?:my|the))\s+(?:i\s+|my\s+)?(?:wear|eat|buy|spend|do|see|say|text|read|watch|sign"
         r"|clothes|outfits?|purchases?|messages|friends)\b|\b(?:decides|controls|dictates|chooses|decided)\s+(?:when|what|where|how\s+much"
-        r"|how\s+often|if|whether|who)\s+i\s+(?:can\s+|get\s+to\s+|am\s+allowed\s+to\s+|should\s+)?(?:sleep|eat"
+        r"|how\s+often|if|whether|who)\s+(?:i|im)\s+(?:can\s+|get\s+to\s+|am\s+allowed\s+to\s+|allowed\s+to\s+|should\s+)?(?:sleep|eat"
         r"|shower|wear|go|see|spend|work|leave|talk|use|call|drive|rest|buy)",
         E,
         guard_writer_subject=True,
@@ -195,13 +195,14 @@ RULES: tuple[Rule, ...] = (
         r"|(?:didnt|doesnt)\s+want\s+me\s+to\s+work|(?:said|says|thinks|thought)\s+(?:a\s+wife|a\s+woman|women|wives"
         r"|i|a\s+husband|men)\s+(?:shouldnt|cant|mustnt|should\s+not|has\s+no\s+business))\b"
         r"|\b(?:a\s+wife|women|i)\s+(?:shouldnt|should\s+not|must\s+not)\s+work\b"
-        r"|\btook\s+over\s+(?:my|our)\s+(?:pension|savings|benefits|money|finances|accounts?|bank)\b",
+        r"|\b(?:took|taken|takes)\s+over\s+(?:my|our)\s+(?:pension|savings|benefits|money|finances|accounts?|bank)\b",
         E,
         negatable=False,
     ),
     _r(
         "coercive_control",
         "takes_essentials",
+        r"(?<!\bstop[p]ed\s)(?<!\bstarted\s)(?<!\bquit\s)(?<!\bforgot\s)(?<!\bke[e]p\s)"
         r"\b(?:takes|took|taken|taking|keeps|kept|hides|hid|confiscat\w+|flushed|flushes|throws\s+away"
         r"|threw\s+away)\s+(?:away\s+)?my\s+(?:\w+\s+)?(?:papers|documents|passport|id|wallet|bank\s+card|pills|meds"
         r"|medication|medicine|antidepressants|hearing\s+aids?|pension|benefits|savings)\b",

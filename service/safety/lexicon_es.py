@@ -14,7 +14,7 @@ OTHER, AUTO = Attribution.OTHER, Attribution.AUTO
 _PILLS = r"(?:\w+\s+)?(?:pastillas|pastis|pildoras|medicinas|medicamentos|somniferos)"
 _KIDS = (
     r"(?:los\s+ninos|las\s+ninas|los\s+chicos|mis\s+hijos|nuestros\s+hijos|nuestr[ao]\s+(?:hij[oa]|bebe)"
-    r"|mi\s+(?:hij[oa]|bebe)|el\s+bebe|la\s+bebe|la\s+nena|el\s+nene)"
+    r"|mi\s+(?:hij[oa]|bebe)|el\s+bebe|la\s+bebe|la\s+nena|el\s+nene|al\s+(?:bebe|nene|nino|nino\s+chico))"
 )
 _ADV = r"(?:(?:ya|otra\s+vez|de\s+nuevo|siempre|a\s+veces|hoy|ayer|anoche|nunca|no)\s+)?"
 
@@ -23,7 +23,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "pills_taken",
-        rf"\b(?:me\s+)?(?:tome|tomado|trague|tragado)\s+(?:todas\s+(?:mis|las)|un\s+monton\s+de|muchas|\d+"
+        rf"\b(?:me\s+)?(?:tome|tomado|trague|tragado|tomo|trago|voy\s+a\s+tomar|voy\s+a\s+tragar)\s+(?:todas\s+(?:mis|las)|un\s+monton\s+de|muchas|\d+"
         rf"|una\s+caja\s+de|el\s+frasco\s+de|un\s+frasco\s+de|un\s+punado\s+de)\s+{_PILLS}\b",
         U,
     ),
@@ -231,6 +231,7 @@ RULES: tuple[Rule, ...] = (
         r"|dinero|sueldo|salario|pasaporte|tarjeta)|mis\s+(?:llaves|documentos|tarjetas))\b",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",

@@ -31,7 +31,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "pills_taken",
-        rf"\b(?:pris|avale|prendre|avaler)\s+(?:tous\s+mes|toute\s+(?:la|ma)\s+boite\s+de|une\s+boite\s+de|plein\s+de"
+        rf"\b(?:pris|avale|prendre|avaler|prends|prend)\s+(?:tous\s+mes|toutes\s+mes|toute\s+(?:la|ma)\s+boite\s+de|une\s+boite\s+de|plein\s+de"
         rf"|trop\s+de|\d+|des\s+dizaines\s+de|une\s+poignee\s+de)\s+{_PILLS}\b",
         U,
     ),
@@ -63,7 +63,7 @@ RULES: tuple[Rule, ...] = (
         "kill_myself",
         rf"\bje\s+{_GAP}me\s+(?:tuer|suicider|foutre\s+en\s+lair|pendre|flinguer|tue|suicide)\b|\bme\s+suicider\b"
         r"|\b(?:mettre|mets|met)\s+fin\s+a\s+(?:mes\s+jours|ma\s+vie)\b"
-        r"|\ben\s+finir\b(?!\s+avec\s+(?:lui|elle|toi|notre|cette|nous|ca))",
+        r"|\bd?en\s+finir\b(?!\s+avec\s+(?:lui|elle|toi|notre|cette|nous|ca))",
         E,
         urgent_on_timing=True,
         jokeable=True,
@@ -222,7 +222,7 @@ RULES: tuple[Rule, ...] = (
         "coercive_control",
         "forbids",
         r"\b(?:ne\s+)?(?:me\s+)?laisse\s+(?:pas|plus|jamais)\s+(?:voir|sortir|travailler|appeler|parler|aller|avoir"
-        r"|conduire|utiliser)\b|\bminterdit\b|\binterdit\s+de\s+(?:voir|sortir|travailler|parler)\b"
+        r"|conduire|utiliser)\b|(?<!\bne\s)\bminterdit\b(?!\s+rien)|\binterdit\s+de\s+(?:voir|sortir|travailler|parler)\b"
         r"|\b(?:nai|ai)\s+pas\s+le\s+droit\s+de\b|\bmempeche\s+de\s+(?:voir|sortir|travailler|parler|appeler)\b",
         E,
         negatable=False,
@@ -234,6 +234,7 @@ RULES: tuple[Rule, ...] = (
         r"|passeport|ordi)|mes\s+(?:cles|papiers|cartes)|les\s+cles\s+de\s+la\s+voiture|ma\s+carte\w*)\b",
         E,
         guard_writer_subject=True,
+        jokeable=True,
     ),
     _r(
         "coercive_control",

@@ -30,9 +30,9 @@ _PARTNER = (
 )
 _THIRD = (
     r"friends?|bestie|bff|sister|brother|sis|mom|mum|mother|dad|father|cousin|aunt|uncle"
-    r"|mate|best\s+mate|buddy|pal|co-?worker|colleague|neighbou?r|roommate|flatmate|classmate|boss|niece|nephew"
+    r"|mate|best\s+mate|buddy|pal|co-?worker|colleague|neighbou?rs?|couple\s+next\s+door|roommate|flatmate|classmate|boss|niece|nephew"
     r"|grandma|grandpa|grandmother|grandfather|(?:sister|brother|mother|father)-?in-?law|in-?laws"
-    r"|stepmom|stepdad|teacher|student|client|coach"
+    r"|stepmom|stepdad|teacher|students?|client|coach|patient|caller|nanny|babysitter|au\s+pair|childminder"
     r"|schwester|bruder|mutter|mama|vater|papa|cousine|tante|onkel|kollegin|kollege|nachbarin"
     r"|nachbar|chefin|chef|mitbewohner(?:in)?|schwager(?:in)?|schwiegermutter|oma|opa|bekannte[r]?"
     r"|amie?|soeur|frere|mere|pere|maman|collegue|voisine?|patronne?|coloc|pote"
@@ -61,10 +61,13 @@ _MENTION = compile_pattern(
             rf"|\b(?:(?:{_MY}|a)\s+)?(?:{_THIRD})s?\s+(?:{_PARTNER})\b"
             rf"|\b(?:{_POSSESSIVE_OTHER})\s+(?:{_PARTNER})\b"
             rf"|\b(?:{_PARTNER})\s+(?:of|de|von|del)\s+(?:{_MY}|la|una?)\s+(?:{_THIRD})\b"
-            rf"|\b(?:{_PARTNER})\s+(?:meiner|meines|von\s+meiner|von\s+meinem)\s+(?:{_THIRD})\b)",
+            rf"|\b(?:{_PARTNER})\s+(?:meiner|meines|von\s+meiner|von\s+meinem)\s+(?:{_THIRD})\b"
+            # Anyone's partner named by a possessive: "our pastor's wife" (apostrophes are dropped).
+            r"|\b(?!(?:my|our|his|her|their|is|was|has|as|its|this|us|yes|always|perhaps|whats|thats|hes|shes|lets)\b)"
+            r"\w+s\s+(?:new\s+)?(?:husband|wife|boyfriend|girlfriend|partner|fiancee?)\b)",
             # "a friend", "meine beste Freundin", "ein Freund von mir" are not the partner.
             # A child's class, school or friend is someone else: "my daughter's class".
-            rf"(?P<childcircle>\b(?:{_MY}\s+)?(?:{_CHILD})s\s+(?:class|classmates?|school|teacher|friends?|coach|team)\b"
+            rf"(?P<childcircle>\b(?:{_MY}\s+)?(?:{_CHILD})s\s+(?:best\s+)?(?:class|classmates?|school|teacher|friends?|coach|team)\b"
             r"|\b(?:a|another|some)\s+(?:kid|child|boy|girl|student)\b)",
             r"(?P<thirdfriend>\b(?:eine?|einer|beste[rn]?|guter?)\s+freund(?:in)?\b|\bfreund(?:in)?\s+von\s+mir\b)",
             rf"(?P<child>\b(?:(?:{_MY}|the|a|le|la|les|el|los|las|das|die|der)\s+)?(?:{_CHILD})\b)",

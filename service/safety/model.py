@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from service.classify.taxonomy import RiskCategory, RiskLevel
 
 # Bumped whenever a rule changes, so stored assessments say which rules produced them.
-RULES_VERSION = "safety-rules-1"
+RULES_VERSION = "safety-rules-2"
 
 
 @dataclass(frozen=True)

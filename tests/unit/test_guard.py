@@ -162,3 +162,15 @@ def test_length_and_structure_limits() -> None:
 def test_the_guard_never_crashes_on_any_text(text: str) -> None:
     check(_tip(why=text, title=text[:50]), CTX)
     check_sentence(text, CTX)
+
+
+def test_a_script_copied_from_a_retrieved_card_is_not_taken_for_side_taking() -> None:
+    step = "Find one piece that is true and say it out loud: 'You're right that I was late.'"
+    ctx = GuardContext(
+        risk_level=RiskLevel.NONE,
+        retrieved_ids=frozenset({"own-your-part"}),
+        allowed_text=f"Own your part\n{step}",
+    )
+    tip = _tip(steps=(step, "Stop listing their faults."), citations=("own-your-part",))
+    assert check(tip, ctx).passed
+    assert "no_blame" in check(_tip(why="You're right, he is being unfair."), ctx).rules_failed()

@@ -1,0 +1,273 @@
+"""English warning signs that name no crisis word: elliptic plans ("do it before anyone is
+up"), passive wishes to be with the dead, confinement, reproductive and immigration control,
+stalking traces, threats against pets and children, and harm to a child now (see lexicon_en)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from service.classify.taxonomy import RiskLevel
+from service.safety.lexicon_en import HE, KIDS, WILL
+from service.safety.rule import Attribution, Kind, Rule, make_rule
+
+_r = partial(make_rule, "en")
+U, E, C = RiskLevel.URGENT, RiskLevel.ELEVATED, RiskLevel.CONCERN
+OTHER = Attribution.OTHER
+
+_YOUNG = (
+    r"(?:my|our|the)\s+(?:[1-9]\s*(?:yo|y/o|year\s*old|yr\s*old|years?\s*old)|\d+\s*months?\s*old|baby|toddler|infant"
+    r"|newborn|little\s+one)"
+)
+_PET = r"(?:the|my|our|his|her)\s+(?:dog|cat|puppy|kitten|pet|bird|rabbit|horse)s?"
+
+RULES: tuple[Rule, ...] = (
+    # --- self-harm ------------------------------------------------------------------------------------
+    _r(
+        "self_harm",
+        "elliptic_plan",
+        r"\b(?:so\s+(?:that\s+)?i\s+can|going\s+to|gonna|ill|i\s+will)\s+do\s+it\s+before\s+(?:anyone|everyone|anybody)\s+"
+        r"(?:\w+\s+){0,3}?(?:is\s+up|are\s+up|wakes|gets\s+(?:home|back|up)|finds|notices)\b"
+        r"|\b(?:dont|do\s+not|not)\s+plan(?:ning)?\s+on\s+(?:waking\s+up|being\s+(?:here|around|alive)|checking\s+out)\b",
+        E,
+        negatable=False,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "self_harm",
+        "be_with_the_dead",
+        r"\b(?:lost|funeral|passed\s+away|passed|died|death|grave|went|gone|miscarr\w*|stillborn)\b[^\n]{0,200}?\b(?:want"
+        r"|wanting|keep\s+wanting|wish|ready|long|longing)\s+(?:\w+\s+){0,2}?to\s+(?:go\s+)?(?:be\s+(?:with|wherever)\s+"
+        r"(?:him|her|them|she|he|they)|join\s+(?:him|her|them))\b"
+        r"|\b(?:god|the\s+lord|he)\s+can\s+take\s+me\s+(?:any\s*time|now|whenever|today|tonight)\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "self_harm",
+        "not_here_anymore",
+        r"\bif\s+i\s+(?:just\s+)?(?:wasnt|werent|was\s+not|were\s+not)\s+(?:here|around|alive)\b(?=\s+any\s*more|[^.!?\n]{0,30}"
+        r"\b(?:they|he|she|everyone|everybody|people|my\s+\w+|it|things)\s+(?:wouldnt|would|could|d)\b)"
+        r"|\bwhat\s+if\s+i\s+(?:just\s+)?(?:wasnt|werent)\s+(?:here|around|alive)\b"
+        r"|\b(?:easier|better)\s+if\s+(?:neither|none)\s+of\s+us\s+(?:were|was)\s+(?:here|alive|around)\b"
+        r"|\bnot\s+being\s+(?:here|around|alive)\s+(?:any\s*more|at\s+all)\b"
+        r"|\b(?:better|easier|happier)\s+(?:off\s+)?(?:\w+\s+){0,3}?if\s+i\s*(?:d|had)?\s+never\s+(?:existed|been\s+born)\b"
+        r"|\b(?:dying|death|being\s+dead|ending\s+it|not\s+existing)\s+(?:would\s+be|is|seems|feels\s+like)\s+(?:the\s+)?"
+        r"(?:easiest|only|best|simplest|quickest)\s+(?:way\s+out|option|solution|answer)\b",
+        E,
+        negatable=False,
+    ),
+    _r(
+        "self_harm",
+        "imagining_the_fall",
+        r"\b(?:imagin\w*|pictur\w*|thinking\s+about|think\s+about)\s+(?:\w+\s+)?(?:just\s+)?(?:letting\s+go|falling|jumping"
+        r"|not\s+coming\s+(?:back\s+)?up|going\s+under|driving\s+(?:into|off))\b"
+        r"|\b(?:looking|staring|leaning|peering)\s+(?:down\s+)?over\s+the\s+(?:edge|railing|ledge|side|balcony)\b"
+        r"(?=[^.!?\n]{0,30}\b(?:for\s+(?:an\s+hour|hours|ages|a\s+long\s+time|\d+\s+minutes)|every\s+night|again))"
+        r"|\b(?:stared|staring|stare|looked|looking)\s+at\s+(?:the|my|all\s+(?:the|my))\s+(?:medicine\s+cabinet|pills|tablets"
+        r"|meds|rope|razor|blades?)\s+(?:for\s+)?(?:way\s+)?(?:too\s+long|ages|an\s+hour|hours|a\s+long\s+time)\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "self_harm",
+        "hurts_own_body",
+        r"\b(?:hit|hitting|punch|punching|scratch|scratching|burn|burning|cut|cutting|bite|biting)\s+my\s+own\s+(?:legs?"
+        r"|arms?|face|thighs?|body|skin|stomach|head)\b",
+        E,
+    ),
+    _r("concern", "taking_up_space", r"\b(?:just\s+)?taking\s+up\s+space\b", C, kind=Kind.HOPELESS),
+    # --- partner violence ---------------------------------------------------------------------------
+    _r(
+        "partner_violence",
+        "youre_next",
+        r"\b(?:says?|said|yell\w*|scream\w*|shout\w*|threaten\w*|telling\s+me)\s+(?:that\s+)?(?:im|i\s+am|youre|you\s+are)"
+        r"\s+next\b|\b(?:id|i\s+had|youd|you\s+had)\s+better\s+(?:be\s+ready|watch\s+out|run|hide)\b"
+        r"|\byou\s+know\s+what\s+happens\b|\bcome\s+out\s+or\s+(?:im|i\s+am|ill)\s+coming\s+in\b"
+        r"|\b(?:going\s+to|gonna|will|ll)\s+(?:crash|drive|steer)\s+(?:us|me|the\s+car)\s+(?:\w+\s+)?(?:into|off)\b"
+        r"|\b(?:not|never)\s+(?:leaving|getting\s+out\s+of)\s+(?:here|this\s+(?:house|room|place|cabin))\s+alive\b"
+        rf"|\b(?:{HE}{WILL}|(?:going\s+to|gonna|threaten\w*\s+to))\s+teach\s+(?:me|you)\s+a\s+lesson\b",
+        E,
+        negatable=False,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "partner_violence",
+        "coming_at_me",
+        r"\b(?:raised|raising|swinging|swung|lunged|lunging|charged|charging)\s+(?:\w+\s+){0,2}?at\s+me\b"
+        r"|\b(?:came|comes|coming)\s+at\s+me\s+with\s+(?:a|the|his|her|my)\s+(?!questions?\b|complaints?\b)"
+        r"|\b(?:has|had|got)\s+me\s+(?:pinned|held|trapped|cornered)\s+(?:\w+\s+)?(?:against|to|on|down|in)\b"
+        r"|\bpinned\s+me\s+(?:\w+\s+)?(?:against|to|down|on)\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "partner_violence",
+        "body_part_attack",
+        r"\b(?:bit|bites|punched|punches|kicked|kicks|slapped|slaps|scratched|scratches|clawed|stabbed|twisted|elbowed"
+        r"|headbutted|smacked|smacks)\s+my\s+(?:hand|arm|face|lip|finger|fingers|leg|back|neck|chest|stomach|head|wrist"
+        r"|nose|ear|eye|ribs?|shoulder)\b|\bspit(?:s|ting)?\s+(?:on|at)\s+me\b|\b(?:pulled|dragged|yanked)\s+me\s+(?:\w+\s+){0,5}?"
+        r"by\s+(?:my|the)\s+(?:hair|neck|throat)\b|\b(?:threw|thrown|throws|punched|smashed|swung|slammed)\b[^.!?\n]{0,50}?"
+        r"\b(?:right\s+)?(?:next\s+to|past|beside|inches\s+from)\s+my\s+(?:head|face)\b|\bmade\s+me\s+(?:kneel|sleep\s+(?:in\s+the"
+        r"\s+car|outside|on\s+the\s+floor))\b|\b(?:tipped|pushed|threw|dumped)\s+me\s+out\s+of\s+(?:my|the)\s+(?:wheelchair|chair"
+        r"|bed)\b",
+        E,
+        guard_writer_subject=True,
+    ),
+    _r(
+        "partner_violence",
+        "when_we_fight",
+        r"\b(?:when|whenever|every\s+time)\s+we\s+(?:fight|argue|row)\s*,?\s+(?:he|she)\s+(?:throws|hits|punches|slaps|shoves"
+        r"|pushes|chokes|kicks|bites|grabs|scratches)\b|\b(?:he|she)\s+(?:only\s+|just\s+|still\s+|always\s+)?(?:hits|punches"
+        r"|slaps|shoves|chokes|kicks)\s+(?:when|whenever|if)\b",
+        E,
+    ),
+    _r(
+        "partner_violence",
+        "violent_damage",
+        r"\b(?:punched|smashed|put|slammed)\s+(?:his|her)\s+fist\s+(?:through|into)\s+(?:the|a)\s+(?:wall|window|door"
+        r"|windscreen|windshield)\b|\b(?:smashed|broke|destroyed|ripped\s+up|tore\s+up|cut\s+up)\s+my\s+(?:\w+\s+){0,2}?"
+        r"(?:during|in)\s+(?:the|a|our)\s+(?:fight|argument|row)\b|\b(?:smashed|broke)\s+my\s+(?:car\s+)?(?:windows?"
+        r"|windscreen|windshield|tv|mirror|door)\b|\bdid\s+(?:smash|break)\s+my\b"
+        r"|\b(?:drove|crashed|steered|swerved)\s+(?:us|me|the\s+car)\s+(?:\w+\s+){0,2}?(?:into|off)\s+(?:a|the)\s+\w+\s+"
+        r"(?:\w+\s+)?on\s+purpose\b",
+        E,
+        guard_writer_subject=True,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "partner_violence",
+        "sexual_coercion",
+        r"\b(?:sex|sleep\s+with\s+(?:him|her))\s+(?:\w+\s+){0,3}?when\s+i\s+(?:dont|do\s+not)\s+want\s+to\b"
+        r"|\b(?:pressures?|pressured|guilts?|guilted|forces?|forced)\s+me\s+(?:\w+\s+){0,2}?(?:into\s+sex|for\s+sex"
+        r"|until\s+i\s+give\s+in)\b",
+        E,
+        negatable=False,
+    ),
+    # --- coercive control ------------------------------------------------------------------------------
+    _r(
+        "coercive_control",
+        "confinement",
+        r"\b(?:kept|keeping|keeps|held|holding|holds)\s+me\s+(?:locked\s+)?(?:in|inside)\s+(?:the|my|his|her|a|this)\s+"
+        r"(?:bedroom|room|house|flat|apartment|basement|car|cellar|garage)\b(?=[^.!?\n]{0,60}\b(?:since|for\s+(?:hours|days|\d+)"
+        r"|wont\s+let|only\s+(?:allowed|let)|all\s+(?:day|night)))|\bonly\s+(?:allowed|let)\s+(?:me\s+)?out\s+to\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "coercive_control",
+        "reproductive",
+        r"\b(?:poked|poke|pokes|poking)\s+holes\s+in\s+(?:the\s+)?condoms?\b|\b(?:hides?|hid|hiding|took|takes|threw\s+away"
+        r"|flushed|throws\s+away|swapped|replaced)\s+(?:away\s+)?my\s+(?:birth\s+control|contracepti\w+|the\s+pill)\b"
+        r"|\b(?:took|takes|pulled|pulls|removed|removes)\s+(?:off\s+)?(?:the\s+)?condom\s+(?:off\s+)?(?:without|when\s+i\s+said)",
+        E,
+        guard_writer_subject=True,
+    ),
+    _r(
+        "coercive_control",
+        "status_and_exposure",
+        r"\b(?:green\s+card|visa|residence\s+permit|papers|status)\s+(?:\w+\s+)?depends\s+on\s+(?:him|her)\b"
+        r"|\bthreaten\w*\s+to\s+(?:tell|message|call|text|email|out\s+me\s+to)\s+my\s+(?:mother|mom|mum|father|dad|family"
+        r"|parents|boss|employer|wife|husband|church|work)\b"
+        r"|\b(?:send|show|post|share|leak)\w*\s+(?:them|it|the\s+(?:videos?|photos?|pics?|pictures?|nudes))\s+(?:to\s+my\s+"
+        r"(?:\w+\s+){0,4})?[^.!?\n]{0,40}?\b(?:if\s+(?:i|you)\s+(?:dont|do\s+not|leave|refuse)|unless)\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "coercive_control",
+        "digital_control",
+        r"\b(?:made|makes|forced|forces)\s+me\s+(?:give|hand\s+over|share|tell)\s+(?:him|her)\s+(?:all\s+)?my\s+(?:passwords?"
+        r"|passcodes?|pins?|logins?|codes?)\b|\b(?:makes?|made|forces?|forced)\s+me\s+(?:keep|leave|have|share|send|turn\s+on)\s+"
+        r"my\s+(?:\w+\s+)?location\b|\b(?:app|software|program)\s+(?:\w+\s+){0,5}?on\s+my\s+(?:phone|laptop)\s+(?:that\s+)?"
+        r"i\s+(?:never|didnt)\s+install|\b(?:new|fake)\s+(?:accounts?|profiles?)\s+(?:\w+\s+){0,2}?(?:to\s+(?:message|contact"
+        r"|text|follow|harass)\s+me|with\s+my\s+(?:photos|pictures|name))\b|\bevery\s+time\s+i\s+block\s+(?:him|her)\b"
+        r"|\bcameras?\s+in\s+(?:every|each|all\s+the)\s+rooms?\b|\b(?:makes?\s+me|made\s+me|have\s+to|has\s+me)\s+(?:video\s+call|facetime|call)\s+"
+        r"(?:him|her)\b[^.!?\n]{0,60}?\b(?:see|check|prove|show)\s+(?:who|where)\b",
+        E,
+        guard_writer_subject=True,
+    ),
+    _r(
+        "coercive_control",
+        "stalking_traces",
+        r"\b(?:sent|texted)\s+(?:me\s+)?a\s+(?:picture|photo|pic)\s+of\s+my\s+(?:front\s+door|house|car|flat|building|window)\b"
+        r"|\b(?:shows?|showed|turned|turns)\s+up\s+(?:at|outside)\s+my\s+new\s+(?:apartment|flat|house|place|home|address"
+        r"|work|job)\b|\bnever\s+told\s+(?:him|her)\s+where\s+i\s+(?:moved|live|lived)\b|\bscreenshots?\s+of\s+(?:all\s+)?my\s+(?:messages"
+        r"|texts|chats|location)\b|\bmade\s+me\s+(?:block|unfriend|delete|unfollow)\s+(?:\w+\s+){0,2}?(?:friends?|coworkers"
+        r"|colleagues|contacts|family|people|everyone)\b|\b(?:somewhere|where)\s+(?:you|i)\s*(?:ll|will)\s+never\s+find\s+"
+        r"(?:her|him|them|us)\b|\bchecks\s+(?:every|all\s+(?:my|the))\s+(?:receipts?|purchases?|transactions?)\b"
+        r"|\b(?:i\s+get|given|gives\s+me)\s+an?\s+(?:\w+\s+)?allowance\b|\b(?:chooses|picks)\s+(?:our|my)\s+friends\b",
+        E,
+    ),
+    _r(
+        "coercive_control",
+        "isolation_more",
+        r"\b(?:havent|have\s+not|hadnt)\s+seen\s+(?:anyone|anybody|my\s+(?:family|friends|parents))\s+(?:but|except|other\s+than)"
+        r"\s+(?:him|her)\b|\b(?:cancels?|cancelled|canceled)\s+my\s+(?:doctors?\s+|medical\s+|therapy\s+|hospital\s+)?"
+        r"(?:appointments?|therapy|sessions)\b|\bmoves?\s+my\s+(?:wheelchair|walker|cane|crutches|hearing\s+aids?|glasses)\s+"
+        r"(?:out\s+of\s+reach|away)\b|\b(?:taken|took|takes)\s+over\s+(?:all\s+)?(?:of\s+)?my\s+(?:bank\s+cards?|cards"
+        r"|accounts?|phone|email)\b",
+        E,
+        guard_writer_subject=True,
+    ),
+    _r(
+        "coercive_control",
+        "pet_threats",
+        rf"\b(?:{HE}{WILL}|threaten\w*\s+to)\s+(?:\w+\s+){{0,3}}?(?:hurt|kill|drown|get\s+rid\s+of|put\s+down|throw|poison"
+        rf"|take)\s+{_PET}\b[^.!?\n]{{0,60}}?\b(?:if|unless|shelter|put\s+(?:them|it|him|her)\s+down)\b"
+        rf"|\bthreaten\w*\s+to\s+(?:hurt|kill|drown|poison)\s+{_PET}\b",
+        E,
+        negatable=False,
+    ),
+    _r(
+        "coercive_control",
+        "self_harm_threat_if",
+        r"\bif\s+i\b[^.!?\n]{0,60}?\b(?:he|she)(?:ll|\s+will|d|\s+would|\s+is\s+going\s+to)\s+(?:\w+\s+){0,3}?(?:kill|hurt"
+        r"|harm)\s+(?:him|her)sel(?:f|ves)\b|\bif\s+i\b[^.!?\n]{0,60}?\b(?:he|she)(?:ll|\s+will|d|\s+would)\s+\W*do\s+"
+        r"something\s+stupid|\bif\s+i\s+(?:ever\s+)?leave\b[^.!?\n]{0,60}?\b(?:drive\s+into|jump\s+off|end\s+(?:it|his\s+life"
+        r"|her\s+life))|\b(?:ll|will)\s+(?:jump|do\s+it|kill\s+(?:him|her)self)\s+(?:unless|if\s+i\s+(?:dont|do\s+not|leave))\b",
+        E,
+        negatable=False,
+        absorbs=True,
+    ),
+    _r(
+        "coercive_control",
+        "abduction",
+        r"\b(?:took|has|hid|hides|renewed|got)\s+(?:the\s+)?(?:kids|childrens|boys|girls|sons|daughters|babys)\s+passports?\b"
+        r"|\b(?:disappear|leave|run|flee|move|go)\s+(?:\w+\s+){0,2}?with\s+(?:our|my|the)\s+(?:son|daughter|kids|children"
+        r"|baby|boy|girl)\s+(?:back\s+)?to\s+(?:his|her|their)\s+(?:home\s+)?country\b|\b(?:take|taking|takes|took)\s+(?:the|our|my)\s+"
+        r"(?:kids|children|son|daughter|baby)\s+(?:back\s+)?to\s+(?:his|her|their)\s+(?:home\s+)?country\b"
+        r"|\b(?:has|took|hid)\s+(?:their|the\s+kids|the\s+childrens)\s+passports\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    # --- child safety ---------------------------------------------------------------------------------
+    _r(
+        "child_safety",
+        "child_alone_or_unfed",
+        rf"\b{_YOUNG}\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+)?(?:home\s+alone|alone\s+(?:at\s+home|in\s+the\s+(?:house"
+        r"|car|flat|apartment)))\b|\b(?:baby|toddler|infant|newborn|kids?|children|son|daughter)\s+(?:hasnt|has\s+not"
+        r"|havent|have\s+not)\s+(?:eaten|been\s+fed|had\s+(?:any\s+)?(?:food|milk|formula))\s+(?:since|for|in)\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "child_safety",
+        "threat_to_child_now",
+        rf"\b(?:holding|has|grabbed|took)\s+{KIDS}\b[^.!?\n]{{0,80}}?\b(?:drop|throw|hurt|kill|shake)\s+(?:her|him|them|it)\b"
+        rf"|\b{HE}{WILL}\s+(?:\w+\s+){{0,6}}?(?:throw|drop|push)\s+(?:\w+\s+){{0,5}}?{KIDS}\b",
+        U,
+        negatable=False,
+    ),
+    _r(
+        "child_safety",
+        "child_harm_more",
+        rf"\b(?:put|puts|putting|held|holds)\s+{KIDS}\s+(?:\w+\s+)?(?:in|under)\s+(?:a\s+)?(?:cold|freezing|ice|scalding)\s+"
+        r"(?:shower|bath|water)\b|\b(?:should|shouldve)\s+never\s+(?:have\s+)?been\s+born\b"
+        rf"|\b{KIDS}\b[^.!?\n]{{0,80}}?\b(?:grabbed|dragged|yanked|shook|threw|slammed)\s+(?:her|him|them)\s+(?:by|up|down|across"
+        r"|against|into)\b|\b(?:baby|infant|newborn)\b[^.!?\n]{0,80}?\b(?:shook|shaking|shakes)\s+(?:him|her|it)\b"
+        r"|\b(?:burnt|burned)\s+(?:\w+\s+){0,3}?with\s+(?:a\s+)?(?:cigarette|lighter|iron)\b",
+        E,
+        attribution=OTHER,
+        urgent_on_timing=True,
+    ),
+)
