@@ -21,6 +21,8 @@ CHECKIN_FILES = (
     "checkins_safety2.jsonl",
     "checkins_everyday3.jsonl",
     "checkins_safety3.jsonl",
+    "checkins_everyday4.jsonl",
+    "checkins_safety4.jsonl",
 )
 
 PATTERN_IDS = [str(p) for p in Pattern]

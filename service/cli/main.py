@@ -216,7 +216,7 @@ def eval_counselchat(csv_path: Path | None, backend: str) -> None:
 def eval_guidelines(
     backend: str, pattern: str, cases_dir: Path | None, update_baseline: bool, judge: bool
 ) -> None:
-    """Run the guideline cases through the service; exit 1 if a hard guideline is below 100 %."""
+    """Run the guideline cases through the service; exit 1 if a hard rule breaks in any case."""
     from service.cli.guidelines import eval_guidelines_command
 
     eval_guidelines_command(

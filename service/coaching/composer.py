@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
-from service.coaching.guard import suggests_joint_work
+from service.coaching.guard import safe_to_echo, suggests_joint_work
 from service.coaching.resources import LocaleResources
 from service.retrieval.search import RetrievedCard
 
@@ -216,7 +216,7 @@ def _coaching(tip: TipInput) -> ComposedTip:
         why = _pick(_OPENERS, tip.checkin_id, "open").format(seen=_join(seen[:2]))
     else:
         why = _pick(_NEUTRAL_OPENERS, tip.checkin_id, "open")
-    quote = next((q for q in tip.quotes if 8 <= len(q) <= 90), None)
+    quote = next((q for q in tip.quotes if 8 <= len(q) <= 90 and safe_to_echo(q)), None)
     if quote:
         why = _pick(_ECHOES, tip.checkin_id, "echo").format(quote=quote) + " " + why
     why += f" {main.summary}"

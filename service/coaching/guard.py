@@ -172,6 +172,11 @@ def check_sentence(sentence: str, ctx: GuardContext) -> Verdict:
     return check(Output("chat", texts=(sentence,)), ctx)
 
 
+def safe_to_echo(text: str) -> bool:
+    """Whether the writer's own words can be quoted back (no labels, blame or means in them)."""
+    return not any(p.search(text) for p in (_DIAGNOSIS, _BLAME, _MEANS))
+
+
 def suggests_joint_work(text: str) -> bool:
     """Whether ``text`` asks for something done with the partner (never when they are a danger)."""
     return _JOINT.search(text) is not None

@@ -23,6 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.accounts.service import Accounts
+from service.classify.classifier import CheckInText, Classifier, classify_with_deadline
+from service.classify.provider import local_classifier
+from service.classify.taxonomy import BurnoutSignal, Pattern
 from service.coaching.composer import TipInput, resource_block
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext, Output, check
@@ -38,11 +41,11 @@ from service.lib.llm import LLMError, LLMGateway
 from service.lib.prompts import load_prompt
 from service.persistence.models import Escalation, Generation, Message
 from service.retrieval.search import Query, RetrievedCard, search
-from service.safety.detector import assess_risk
 
 log = structlog.get_logger(__name__)
 MAX_MESSAGE = 4000
 OFFLINE_VERSION = "offline-chat-1"
+LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]{1,79})\]")
 _OPENERS = (
@@ -96,10 +99,16 @@ class ChatEngine:
         gateway: Callable[[], LLMGateway | None],
         knowledge_dir: Path,
         k: int = 3,
+        classifier: Callable[[], Classifier] | None = None,
+        classify_timeout: float = 20.0,
     ) -> None:
         self.db = db
         self._embedder = embedder
         self._gateway = gateway
+        # The local classifier (rules first, then the local model, which may only raise): no
+        # generating model sees a message before this has read it.
+        self._classifier = classifier or (lambda: local_classifier(self._embedder()))
+        self.classify_timeout = classify_timeout
         self.knowledge_dir = knowledge_dir
         self.k = k
 
@@ -117,8 +126,12 @@ class ChatEngine:
             caller = Accounts(session).authenticate(token)
             conversation = Conversations(session).get(caller, conversation_id)
             # Before any model: the rule-based detector on the raw message.
-            risk = assess_risk(text, locale=conversation.locale)
-            plan = plan_for(risk.level, [str(c) for c in risk.categories])
+            reading = classify_with_deadline(
+                self._classifier(),
+                CheckInText(text, None, None, conversation.locale),
+                timeout=self.classify_timeout,
+            )
+            plan = plan_for(reading.risk_level, reading.risk_categories)
             seq = (
                 session.scalar(
                     select(func.max(Message.seq)).where(Message.conversation_id == conversation.id)
@@ -145,8 +158,8 @@ class ChatEngine:
                     severity=str(plan.risk_level),
                     categories=list(plan.categories),
                     evidence={
-                        "spans": [e.__dict__ for e in risk.evidence],
-                        "backend": "rules",
+                        "spans": [e for e in reading.evidence if e.get("label") not in LABEL_IDS],
+                        "backend": reading.backend,
                         "source": "chat",
                     },
                     status="open",
@@ -160,7 +173,13 @@ class ChatEngine:
                 cards = search(
                     session,
                     self._embedder(),
-                    Query(text=text, risk_categories=list(plan.blocked_categories), k=self.k),
+                    Query(
+                        text=text,
+                        risk_categories=list(plan.blocked_categories),
+                        patterns=reading.patterns,
+                        burnout_signals=reading.burnout_signals,
+                        k=self.k,
+                    ),
                 )
             resources = resources_for(self.knowledge_dir / "resources", conversation.locale)
             guard = GuardContext(

@@ -82,10 +82,12 @@ class Expect(_Strict):
     risk_at_least: Level | None = None
     risk_at_most: Level | None = None
     categories_include: list[Category] = []
+    categories_exclude: list[Category] = []  # e.g. a third party's danger is not the couple's
     escalation: bool | None = None  # an escalation record is (not) opened
     escalation_severity: Literal["elevated", "urgent"] | None = None
     cites_any: list[str] = []  # at least one of these card ids is cited
     cites_none: list[str] = []  # none of these is cited
+    no_citations: bool = False  # nothing cited at all (urgent: the safety response only)
     addresses_patterns: bool = False  # a cited card is tagged with a detected pattern/signal
     resources_locale: str | None = None  # resources come from knowledge/resources/<X>.yaml
     resources_first: Literal["crisis", "domestic_violence"] | None = None

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from service.guidelines.assertions import HARD_RULES
 from service.guidelines.cases import HARD, Guideline
 from service.guidelines.judge import averages
 from service.guidelines.runner import CaseResult
@@ -33,8 +34,14 @@ def summarise(results: list[CaseResult], backend: str, seconds: float) -> dict[s
             "passed": passed,
             "total": len(rows),
             "pass_rate": round(passed / len(rows), 4),
+            "hard_rules_held": sum(not r.hard_failed for r in rows),
         }
-    hard_failures = [r.case.id for r in results if r.case.hard and not r.passed]
+    # The gate: no case, of any guideline, may break a hard rule.
+    hard_failures = [r.case.id for r in results if r.hard_failed]
+    by_rule: dict[str, int] = defaultdict(int)
+    for r in results:
+        for rule in {f.rule for f in r.failures}:
+            by_rule[rule] += 1
     judged = [r.output["judge"] for r in results if "judge" in r.output]
     return {
         "judge": averages(judged) if judged else None,
@@ -45,6 +52,8 @@ def summarise(results: list[CaseResult], backend: str, seconds: float) -> dict[s
         "passed": sum(r.passed for r in results),
         "hard_ok": not hard_failures,
         "hard_failures": hard_failures,
+        "hard_rules": sorted(HARD_RULES),
+        "failures_by_rule": dict(sorted(by_rule.items())),
         "by_guideline": by,
         "results": [r.as_dict() for r in results],
     }
@@ -107,7 +116,8 @@ def render_html(report: dict[str, Any]) -> str:
     """One self-contained page: summary, then a filterable table of every case."""
     summary_rows = "".join(
         f"<tr><td>{html.escape(g)}</td><td>{'hard' if s['hard'] else 'soft'}</td>"
-        f"<td>{s['passed']}/{s['total']}</td><td>{s['pass_rate'] * 100:.1f}%</td></tr>"
+        f"<td>{s['passed']}/{s['total']}</td><td>{s['pass_rate'] * 100:.1f}%</td>"
+        f"<td>{s['hard_rules_held']}/{s['total']}</td></tr>"
         for g, s in report["by_guideline"].items()
     )
     case_rows = "".join(_case_row(r) for r in report["results"])
@@ -117,7 +127,11 @@ def render_html(report: dict[str, Any]) -> str:
         title=html.escape(title),
         passed=report["passed"],
         cases=report["cases"],
-        hard="all hard guidelines at 100 %" if report["hard_ok"] else "HARD GUIDELINES FAILING",
+        hard="every hard rule held in every case" if report["hard_ok"] else "HARD RULES BROKEN",
+        hard_rules=html.escape(", ".join(report["hard_rules"])),
+        by_rule=html.escape(
+            ", ".join(f"{k} {v}" for k, v in report["failures_by_rule"].items()) or "none"
+        ),
         hard_class="ok" if report["hard_ok"] else "fail",
         summary_rows=summary_rows,
         case_rows=case_rows,
@@ -126,7 +140,7 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def _case_row(r: dict[str, Any]) -> str:
-    status = "pass" if r["passed"] else "fail"
+    status = "pass" if r["passed"] else ("fail" if r["hard_failed"] else "soft-fail")
     failures = "".join(
         f"<li><b>{html.escape(f['rule'])}</b>: {html.escape(f['message'])}</li>"
         for f in r["failures"]
@@ -150,18 +164,22 @@ _PAGE = """<!doctype html>
 body{{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}}
 table{{border-collapse:collapse;margin:1em 0;width:100%}}
 td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}}
-tr.fail .st,.fail{{color:#b00020;font-weight:bold}} tr.pass .st,.ok{{color:#1b5e20;font-weight:bold}}
+tr.fail .st,.fail{{color:#b00020;font-weight:bold}} tr.soft-fail .st{{color:#b26a00}} tr.pass .st,.ok{{color:#1b5e20;font-weight:bold}}
 pre{{background:#f6f6f6;padding:8px;white-space:pre-wrap;max-width:100ch}}
 #summary{{width:auto}}
 </style></head><body>
 <h1>{title}</h1>
-<p>{passed} of {cases} cases passed — <span class="{hard_class}">{hard}</span></p>
-<table id="summary"><tr><th>guideline</th><th>kind</th><th>passed</th><th>rate</th></tr>
+<p>{passed} of {cases} cases passed every check — <span class="{hard_class}">{hard}</span>.
+Hard rules ({hard_rules}) must always hold; the others (over-escalation, calibration, the soft
+guidelines) are measured.</p>
+<p>Failures by rule: {by_rule}</p>
+<table id="summary"><tr><th>guideline</th><th>kind</th><th>every check passed</th><th>rate</th>
+<th>hard rules held</th></tr>
 {summary_rows}</table>
 <p><label>search <input id="q" placeholder="id, text, rule…"></label>
 <label>guideline <select id="g"><option value="">all</option>{options}</select></label>
 <label>status <select id="s"><option value="">all</option><option>pass</option>
-<option>fail</option></select></label> <span id="n"></span></p>
+<option>soft-fail</option><option>fail</option></select></label> <span id="n"></span></p>
 <table id="cases"><thead><tr><th>case</th><th>guideline</th><th>kind</th><th>status</th>
 <th>description, failures, input and output</th></tr></thead><tbody>
 {case_rows}</tbody></table>

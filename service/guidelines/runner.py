@@ -21,10 +21,11 @@ from sqlalchemy import select
 from service.accounts.service import Accounts
 from service.api.app import create_app
 from service.classify.classifier import CheckInText, ClassificationResult
+from service.classify.provider import local_classifier
 from service.coaching.llm_writer import LLMTipWriter
 from service.coaching.resources import load_directory
 from service.conversations.chat import ChatEngine
-from service.guidelines.assertions import Failure, Observed, check_case
+from service.guidelines.assertions import HARD_RULES, Failure, Observed, check_case
 from service.guidelines.cases import Case
 from service.guidelines.judge import Judge
 from service.lib.llm import LLMGateway
@@ -46,6 +47,11 @@ class CaseResult:
     seconds: float
     error: str | None = None
 
+    @property
+    def hard_failed(self) -> bool:
+        """Whether a rule that must always hold failed (see ``HARD_RULES``)."""
+        return any(f.rule in HARD_RULES for f in self.failures)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.case.id,
@@ -54,6 +60,7 @@ class CaseResult:
             "description": self.case.description,
             "backend": self.backend,
             "passed": self.passed,
+            "hard_failed": self.hard_failed,
             "failures": [f.as_dict() for f in self.failures],
             "input": self.case.model_dump(mode="json", exclude_defaults=True),
             "output": self.output,
@@ -99,6 +106,7 @@ class GuidelineRunner:
             gateway=lambda: self._current_gateway,
             knowledge_dir=self.knowledge_dir,
             k=self.ctx.settings.retrieval_k,
+            classifier=self._chat_classifier,
         )
         with TestClient(app=create_app(self.ctx.db, self.ctx.redis, chat)) as client:
             self._client = client
@@ -133,6 +141,11 @@ class GuidelineRunner:
             output, error = {}, f"{type(exc).__name__}: {exc}"
         return CaseResult(case, self.backend, not failures, failures, output,
                           time.perf_counter() - started, error)  # fmt: skip
+
+    def _chat_classifier(self) -> Any:
+        if isinstance(self.ctx._classifier, _BrokenClassifier):
+            return self.ctx._classifier
+        return local_classifier(self.ctx.embedder)
 
     @contextmanager
     def _setup(self, case: Case) -> Iterator[None]:

@@ -27,6 +27,7 @@ from service.safety import (
     lexicon_fr,
     lexicon_fr_crisis,
     lexicon_fr_extra,
+    lexicon_means,
 )
 from service.safety.context import ContextAnalyser, Cue
 from service.safety.language import active_languages, detect_language
@@ -55,6 +56,7 @@ ALL_RULES: tuple[Rule, ...] = (
     + lexicon_es.RULES
     + lexicon_es_extra.RULES
     + lexicon_es_crisis.RULES
+    + lexicon_means.RULES
 )
 _VERY_LOW_MOOD = 1
 

@@ -19,7 +19,7 @@ _MEANS = (
 _RESOLVE = (
     r"(?:hoy|esta\s+noche|manana|ahora)\s+lo\s+hago|lo\s+(?:hago|voy\s+a\s+hacer)\s+(?:hoy|esta\s+noche|manana|ahora)"
     r"|voy\s+a\s+hacerlo|es\s+(?:esta\s+noche|hoy|manana)|(?:esta\s+noche|hoy)\s+(?:se\s+acaba|termina)\s+todo"
-    r"|se\s+acaba\s+todo|todo\s+(?:esta\s+)?listo|ya\s+(?:lo\s+)?decidi|(?:ya\s+)?lo\s+he\s+decidido"
+    r"|se\s+acaba\s+todo|todo\s+(?:esta\s+)?listo|ya\s+(?:lo\s+)?decidi|(?:ya\s+)?lo\s+he\s+decidido|ya\s+esta\s+decidido"
 )
 _LEAVE = r"(?:(?:lo|la|te)\s+dejo|me\s+voy|me\s+separo|(?:lo|la)\s+denuncio|(?:lo|la)\s+dejara|me\s+fuera)"
 

@@ -71,6 +71,7 @@ def test_every_case_passes_and_the_html_report_shows_each_one(
         "passed": 1,
         "total": 1,
         "pass_rate": 1.0,
+        "hard_rules_held": 1,
     }
     json_path, html_path = write_reports(report, tmp_path / "reports")
     page = html_path.read_text()
@@ -140,3 +141,31 @@ def _joint_exercise_for_everyone(tip: Any) -> Any:
     body = {"why": "Do this together.", "steps": ["Sit down together and talk it through.",
                                                  "Plan a date night together."]}  # fmt: skip
     return ComposedTip("coaching", "Talk it out together", body, [])
+
+
+def test_the_model_backend_runs_the_same_cases(
+    job_context: Any, knowledge_base: Path, cases: list[Case]
+) -> None:
+    from service.coaching.llm_writer import LLMTipWriter
+    from service.lib.llm import LLMGateway
+    from tests.support.scripted_llm import ScriptedLLM
+
+    tip = {
+        "title": "Phones down at dinner",
+        "why": "You felt invisible while the phone came first.",
+        "steps": ["Agree on one phone-free meal a day.", "Put both phones in a drawer."],
+        "tonight": "Ask for ten phone-free minutes after dinner.",
+        "question": None,
+        "partner_view": None,
+        "citations": ["technology-as-a-bridge"],
+    }
+    with ScriptedLLM() as llm:
+        llm.json(tip)
+        gateway = LLMGateway(llm.base_url, llm.model, "k", max_retries=0)
+        job_context._tip_writer = LLMTipWriter(gateway)
+        runner = GuidelineRunner(job_context, "llm", gateway, KNOWLEDGE)
+        with runner.open():
+            (result,) = runner.run([c for c in cases if c.id == "grounding-t01"], lambda _: None)
+    assert result.passed, result.failures
+    assert result.output["body"]["backend"] == "llm"
+    assert result.output["attempts"][0]["prompt_version"] == "tip@v1+guidelines@v1"
