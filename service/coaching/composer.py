@@ -19,7 +19,7 @@ BACKEND = "offline"
 PROMPT_VERSION = "offline-composer-1"
 
 # Plain-language names for what the classifier saw; never a diagnosis of anyone.
-_PATTERN_PHRASES = {
+PATTERN_PHRASES = {
     "criticism": "complaints turning into 'you always / you never'",
     "contempt": "sarcasm or eye-rolling creeping in",
     "defensiveness": "conversations turning into defending yourselves",
@@ -38,7 +38,7 @@ _PATTERN_PHRASES = {
     "vulnerability": "the openness you showed",
     "responsiveness": "the way you turned toward each other",
 }
-_BURNOUT_PHRASES = {
+BURNOUT_PHRASES = {
     "irritability_or_numbness": "running on empty or on a short fuse",
     "resentment_at_requests": "small requests feeling like too much",
     "withdrawal_from_shared_activities": "pulling back from things you used to do together",
@@ -210,8 +210,8 @@ def _coaching(tip: TipInput) -> ComposedTip:
             "coaching", "One small moment of connection", fallback, [], notes=["no cards"]
         )
     main, *others = fitting_first(tip.cards, {*tip.patterns, *tip.burnout_signals})
-    seen = [_PATTERN_PHRASES[p] for p in tip.patterns if p in _PATTERN_PHRASES]
-    seen += [_BURNOUT_PHRASES[b] for b in tip.burnout_signals if b in _BURNOUT_PHRASES]
+    seen = [PATTERN_PHRASES[p] for p in tip.patterns if p in PATTERN_PHRASES]
+    seen += [BURNOUT_PHRASES[b] for b in tip.burnout_signals if b in BURNOUT_PHRASES]
     if seen:
         why = _pick(_OPENERS, tip.checkin_id, "open").format(seen=_join(seen[:2]))
     else:

@@ -26,7 +26,13 @@ from service.accounts.service import Accounts
 from service.classify.classifier import CheckInText, Classifier, classify_with_deadline
 from service.classify.provider import local_classifier
 from service.classify.taxonomy import BurnoutSignal, Pattern
-from service.coaching.composer import TipInput, resource_block
+from service.coaching.composer import (
+    BURNOUT_PHRASES,
+    PATTERN_PHRASES,
+    TipInput,
+    fitting_first,
+    resource_block,
+)
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext, Output, check
 from service.coaching.llm_writer import format_cards
@@ -83,6 +89,7 @@ class PreparedTurn:
     guard: GuardContext
     history: list[Turn]
     summary: str | None
+    patterns: list[str] = field(default_factory=list)  # patterns and burnout signals read
     prompt_messages: list[dict[str, str]] | None = None
     escalation_id: uuid.UUID | None = None
     attempts: list[dict[str, Any]] = field(default_factory=list)
@@ -204,6 +211,7 @@ class ChatEngine:
                 guard=guard,
                 history=history,
                 summary=conversation.summary,
+                patterns=[*reading.patterns, *reading.burnout_signals],
                 escalation_id=escalation_id,
             )
 
@@ -372,11 +380,14 @@ def offline_reply(turn: PreparedTurn) -> tuple[str, list[str]]:
     question = _QUESTIONS[seed[1] % len(_QUESTIONS)]
     if not turn.cards:
         return f"{opener} Could you tell me a bit more about what happened and how it felt?", []
-    card = turn.cards[0]
+    detected = set(turn.patterns)
+    card = fitting_first(turn.cards, detected)[0]
+    seen = [PATTERN_PHRASES[p] for p in turn.patterns if p in PATTERN_PHRASES]
+    seen += [BURNOUT_PHRASES[b] for b in turn.patterns if b in BURNOUT_PHRASES]
+    reflection = f" It sounds like {seen[0]} is part of this." if seen else ""
     step = card.steps[0] if card.steps else card.summary
-    reply = (
-        f"{opener} {card.summary} One thing you could try: {step[0].lower()}{step[1:]} {question}"
-    )
+    idea = f"One idea from “{card.title}”: {step[0].lower()}{step[1:]}"
+    reply = f"{opener}{reflection} {idea} {question}"
     return reply, [card.id]
 
 
