@@ -23,6 +23,7 @@ from service.classify.classifier import (
 )
 from service.classify.taxonomy import BurnoutSignal, Pattern, RiskLevel
 from service.coaching.composer import TipInput
+from service.coaching.framing import seeks_verdict
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext
 from service.coaching.llm_writer import LLMTipWriter
@@ -160,6 +161,7 @@ def advise_stage(
         third_party=bool(c.evidence.get("third_party")),
         quotes=_own_quotes(c.evidence.get("spans", [])),
         stage=couple.stage if couple else None,
+        seeks_verdict=seeks_verdict(checkin.text),
     )
     guard = GuardContext(
         risk_level=risk,

@@ -117,6 +117,7 @@ class TipInput:
     third_party: bool = False
     quotes: tuple[str, ...] = ()  # the writer's own words behind the patterns seen
     stage: str | None = None  # early | mid | long_term
+    seeks_verdict: bool = False  # "who's right here?": answer without taking sides
 
 
 def _pick(options: tuple[str, ...], seed: str, salt: str) -> str:
@@ -241,7 +242,12 @@ def _coaching(tip: TipInput) -> ComposedTip:
         "tonight": steps[0],
         "question": _pick(_QUESTIONS, tip.checkin_id, "question"),
     }
-    if set(tip.patterns) & _CONFLICT:
+    if tip.seeks_verdict:
+        body["partner_view"] = (
+            "I only hear your side, so I won't say who is right; that rarely helps anyway. "
+            + _pick(_PARTNER_VIEWS, tip.checkin_id, "view")
+        )
+    elif set(tip.patterns) & _CONFLICT:
         body["partner_view"] = _pick(_PARTNER_VIEWS, tip.checkin_id, "view")
     if main.evidence:
         ev = main.evidence[0]
