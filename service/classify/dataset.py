@@ -23,6 +23,8 @@ CHECKIN_FILES = (
     "checkins_safety3.jsonl",
     "checkins_everyday4.jsonl",
     "checkins_safety4.jsonl",
+    "checkins_everyday5.jsonl",
+    "checkins_safety5.jsonl",
 )
 
 PATTERN_IDS = [str(p) for p in Pattern]

@@ -56,7 +56,7 @@ _PERSON = r"(he|she|they|him|her|them|your (partner|husband|wife|boyfriend|girlf
 _BLAME = re.compile(
     r"\b(it'?s|it is|that'?s|this is) (all |entirely |totally |completely |clearly )?"
     r"(his|her|their|your (partner|husband|wife|boyfriend|girlfriend|spouse)'?s) fault\b|"
-    rf"\b{_PERSON} (is|are|was|were|'s|'re) (being )?(so |really |very |clearly |obviously |just )?"
+    rf"\b{_PERSON}(\s+(is|are|was|were)|'s|'re|’s|’re)\s+(being\s+)?(so |really |very |clearly |obviously |just )?"
     r"(selfish|lazy|toxic|manipulative|cruel|a jerk|an idiot|in the wrong|wrong|immature|"
     r"pathetic|useless|disrespectful|a bad (partner|person)|the problem|to blame|heartless)\b|"
     rf"\b{_PERSON} (doesn'?t|does not|don'?t|do not) (really )?(care about you|love you|"

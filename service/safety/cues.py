@@ -221,6 +221,11 @@ TIMING: dict[str, re.Pattern[str]] = {
         r"\b(?:it|this|myself|me|here)\s+now\b(?!\s+(?:and\s+then|that|than))",
         r"\bthis\s+(?:evening|afternoon|morning|weekend)\b|\bin\s+(?:an|a\s+few|\d+)\s+(?:hours?|minutes?|mins?)\b",
         r"\bwhen\s+(?:he|she|they)\s+gets?\s+(?:home|back|here|in)\b|\ball\s+night\b|\bafter\s+(?:dinner|work)\b",
+        # A named day ahead ("this sunday", "by friday", "sunday he's away"); a bare "on sunday"
+        # is as often last week as next, so it does not count.
+        r"\b(?:this|next|by|until|before)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:when|while)\b"
+        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:he|she|they)(?:s|\s+is|\s+are|re|ll\s+be|\s+will\s+be)\s+away\b",
         r"\b(?:an|a\s+few|\d+|ten|twenty|thirty|few)\s+(?:hours?|minutes?|mins?)\s+ago\b|\bearlier\s+tonight\b",
         r"\b(?:just|literally\s+just)\s+(?=(?:hit|punched|slapped|kicked|choked|strangled|shoved|pushed|threw|grabbed"
         r"|attacked|beat|drove|took|left|showed|locked|broke|stabbed|cut|burned|texted|called)\b)",

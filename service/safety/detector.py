@@ -10,6 +10,7 @@ from functools import cache
 from service.classify.taxonomy import RiskCategory, RiskLevel
 from service.safety import (
     cues,
+    lexicon_coercion,
     lexicon_de,
     lexicon_de_crisis,
     lexicon_de_extra,
@@ -57,6 +58,7 @@ ALL_RULES: tuple[Rule, ...] = (
     + lexicon_es_extra.RULES
     + lexicon_es_crisis.RULES
     + lexicon_means.RULES
+    + lexicon_coercion.RULES
 )
 _VERY_LOW_MOOD = 1
 
