@@ -44,7 +44,8 @@ from service.coaching.llm_writer import TIP_SCHEMA, LLMTipWriter  # noqa: E402
 from service.coaching.policy import plan_for  # noqa: E402
 from service.coaching.resources import resources_for  # noqa: E402
 from service.coaching.tips import produce_tip  # noqa: E402
-from service.conversations.chat import ChatEngine, PreparedTurn  # noqa: E402
+from service.conversations.chat import ChatEngine  # noqa: E402
+from service.conversations.turn import PreparedTurn  # noqa: E402
 from service.lib.llm import LLMGateway  # noqa: E402
 from service.lib.logging import configure_logging  # noqa: E402
 from service.retrieval.search import RetrievedCard  # noqa: E402

@@ -9,37 +9,37 @@ is the fallback) and ``done``. Elevated and urgent messages never reach a model.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import structlog
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from service.accounts.service import Accounts
 from service.classify.classifier import CheckInText, Classifier, classify_with_deadline
 from service.classify.provider import local_classifier
 from service.classify.taxonomy import BurnoutSignal, Pattern
-from service.coaching.composer import (
-    BURNOUT_PHRASES,
-    PATTERN_PHRASES,
-    TipInput,
-    fitting_first,
-    resource_block,
-)
+from service.coaching.composer import resource_block
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext, Output, check
 from service.coaching.llm_writer import format_cards
-from service.coaching.policy import ResponseMode, ResponsePlan, plan_for
-from service.coaching.resources import LocaleResources, resources_for
-from service.conversations.memory import WINDOW, Turn, fold, format_turns
+from service.coaching.policy import ResponseMode, plan_for
+from service.coaching.resources import resources_for
+from service.conversations.history import load_history, roll_summary
+from service.conversations.memory import format_turns
+from service.conversations.replies import (
+    CARE,
+    OFFLINE_VERSION,
+    offline_reply,
+    safety_reply,
+    tip_input,
+)
 from service.conversations.service import Conversations
+from service.conversations.turn import ChatEvent, PreparedTurn
 from service.errors import InvalidInputError
 from service.knowledge.embedder import Embedder
 from service.lib.db import Database
@@ -50,49 +50,10 @@ from service.retrieval.search import Query, RetrievedCard, search
 
 log = structlog.get_logger(__name__)
 MAX_MESSAGE = 4000
-OFFLINE_VERSION = "offline-chat-1"
 LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]{1,79})\]")
-_OPENERS = (
-    "Thanks for telling me.",
-    "That sounds like a lot to hold.",
-    "I hear you.",
-    "It makes sense that this is on your mind.",
-)
-_QUESTIONS = (
-    "What feels like the smallest step you could take this week?",
-    "How do you think your partner would describe the same moment?",
-    "What would help you feel a little more connected right now?",
-)
-_CARE = "How are you holding up, really? If it would help to talk to someone, the services below are there."
-
-
 _Reply = tuple[str, list[str], str, str]  # text, citations, backend, prompt version
-
-
-@dataclass(frozen=True)
-class ChatEvent:
-    type: str  # meta | delta | replace | done
-    data: dict[str, Any]
-
-
-@dataclass
-class PreparedTurn:
-    conversation_id: uuid.UUID
-    message_id: uuid.UUID
-    seq: int
-    text: str
-    plan: ResponsePlan
-    cards: list[RetrievedCard]
-    resources: LocaleResources
-    guard: GuardContext
-    history: list[Turn]
-    summary: str | None
-    patterns: list[str] = field(default_factory=list)  # patterns and burnout signals read
-    prompt_messages: list[dict[str, str]] | None = None
-    escalation_id: uuid.UUID | None = None
-    attempts: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ChatEngine:
@@ -145,7 +106,7 @@ class ChatEngine:
                 )
                 or 0
             ) + 1
-            history = _history(session, conversation.id, conversation.summarized_upto)
+            history = load_history(session, conversation.id, conversation.summarized_upto)
             message = Message(
                 conversation_id=conversation.id,
                 seq=seq,
@@ -230,7 +191,7 @@ class ChatEngine:
         citations: list[str] = []
         if turn.plan.escalate:
             reply, backend, version, kind = (
-                _safety_reply(turn),
+                safety_reply(turn),
                 "offline",
                 OFFLINE_VERSION,
                 "safety",
@@ -246,11 +207,11 @@ class ChatEngine:
         extra: dict[str, Any] = {}
         if turn.plan.mode == ResponseMode.COACHING_WITH_CARE:
             extra = {
-                "check_in_question": _CARE,
+                "check_in_question": CARE,
                 "resources": [r.as_dict() for r in turn.resources.crisis],
             }
         if turn.plan.escalate:
-            _, block = resource_block(_tip_input(turn))
+            _, block = resource_block(tip_input(turn))
             extra = {
                 k: block[k] for k in ("emergency", "resources", "locale_resources", "coach_alerted")
             }
@@ -369,45 +330,8 @@ class ChatEngine:
             for number, attempt in enumerate(turn.attempts, 1):
                 row = {**attempt, "verdict": {**attempt["verdict"], "retrieved": retrieved}}
                 session.add(Generation(message_id=answer.id, purpose="chat", attempt=number, **row))
-            _roll_summary(session, turn.conversation_id)
+            roll_summary(session, turn.conversation_id)
             return answer.id
-
-
-def offline_reply(turn: PreparedTurn) -> tuple[str, list[str]]:
-    """A deterministic, grounded reply from the best card (``backend: offline``)."""
-    seed = hashlib.sha256(str(turn.message_id).encode()).digest()
-    opener = _OPENERS[seed[0] % len(_OPENERS)]
-    question = _QUESTIONS[seed[1] % len(_QUESTIONS)]
-    if not turn.cards:
-        return f"{opener} Could you tell me a bit more about what happened and how it felt?", []
-    detected = set(turn.patterns)
-    card = fitting_first(turn.cards, detected)[0]
-    seen = [PATTERN_PHRASES[p] for p in turn.patterns if p in PATTERN_PHRASES]
-    seen += [BURNOUT_PHRASES[b] for b in turn.patterns if b in BURNOUT_PHRASES]
-    reflection = f" It sounds like {seen[0]} is part of this." if seen else ""
-    step = card.steps[0] if card.steps else card.summary
-    idea = f"One idea from “{card.title}”: {step[0].lower()}{step[1:]}"
-    reply = f"{opener}{reflection} {idea} {question}"
-    return reply, [card.id]
-
-
-def _safety_reply(turn: PreparedTurn) -> str:
-    res = turn.resources
-    first = (
-        f"If you are in danger right now, call {res.emergency_number}. "
-        if res.emergency_number
-        else ""
-    )
-    if turn.plan.danger_from_partner or "child_safety" in turn.plan.categories:
-        return (
-            f"{first}What you describe sounds frightening, and it is not your fault. The services "
-            "below can help you think through options safely, at your own pace. A coach from our "
-            "team has been alerted."
-        )
-    return (
-        f"{first}I'm really glad you told me. You don't have to carry this alone: please reach "
-        "out to one of the services below now. A coach from our team has been alerted."
-    )
 
 
 def _sentence_failure(sentence: str, guard: GuardContext) -> dict[str, Any] | None:
@@ -429,57 +353,3 @@ def _attempt(backend: str, version: str, verdict: dict[str, Any], **extra: Any) 
         "outcome": outcome,
         **extra,
     }
-
-
-def _history(session: Session, conversation_id: uuid.UUID, summarized_upto: int) -> list[Turn]:
-    rows = session.scalars(
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.seq > summarized_upto)
-        .order_by(Message.seq.desc())
-        .limit(WINDOW)
-    )
-    return [Turn(m.seq, m.role, m.content, tuple(m.citations)) for m in reversed(list(rows))]
-
-
-def _roll_summary(session: Session, conversation_id: uuid.UUID) -> None:
-    """Fold turns that left the memory window into the conversation's rolling summary."""
-    from service.persistence.models import Conversation
-
-    conversation = session.get(Conversation, conversation_id, with_for_update=True)
-    if conversation is None:
-        return
-    last = (
-        session.scalar(
-            select(func.max(Message.seq)).where(Message.conversation_id == conversation_id)
-        )
-        or 0
-    )
-    upto = last - WINDOW
-    if upto <= conversation.summarized_upto:
-        return
-    older = session.scalars(
-        select(Message)
-        .where(
-            Message.conversation_id == conversation_id,
-            Message.seq > conversation.summarized_upto,
-            Message.seq <= upto,
-        )
-        .order_by(Message.seq)
-    )
-    turns = [Turn(m.seq, m.role, m.content, tuple(m.citations)) for m in older]
-    conversation.summary = fold(conversation.summary, turns)
-    conversation.summarized_upto = upto
-
-
-def _tip_input(turn: PreparedTurn) -> TipInput:
-    return TipInput(
-        checkin_id=str(turn.message_id),
-        mood=None,
-        connection=None,
-        risk_level=turn.plan.risk_level,
-        risk_categories=list(turn.plan.categories),
-        patterns=[],
-        burnout_signals=[],
-        cards=[],
-        resources=turn.resources,
-    )

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service.accounts.service import Accounts
 from service.checkins.controllers import LOCALE_PATTERN
-from service.conversations.chat import MAX_MESSAGE, ChatEngine, ChatEvent
+from service.conversations.chat import MAX_MESSAGE, ChatEngine
 from service.conversations.service import Conversations, conversation_view
+from service.conversations.turn import ChatEvent
 from service.lib.db import Database
 
 
