@@ -31,6 +31,7 @@ from service.coaching.policy import plan_for
 from service.coaching.resources import resources_for
 from service.coaching.tips import produce_tip
 from service.knowledge.embedder import Embedder
+from service.lib.crypto import open_text, seal_spans
 from service.persistence.models import CheckIn, Classification, Couple, Escalation, Generation, Tip
 from service.retrieval.search import Query, search
 
@@ -77,7 +78,7 @@ def open_escalation(session: Session, checkin: CheckIn, result: ClassificationRe
     if session.scalar(select(Escalation.id).where(Escalation.checkin_id == checkin.id)):
         return
     # The coach sees why: the safety rules' spans and the model's risk note, not pattern cues.
-    spans = [e for e in result.evidence if e.get("label") not in LABEL_IDS]
+    spans = seal_spans([e for e in result.evidence if e.get("label") not in LABEL_IDS])
     session.add(
         Escalation(
             checkin_id=checkin.id,
@@ -103,7 +104,7 @@ def _classification_row(checkin_id: uuid.UUID, result: ClassificationResult) -> 
         patterns=result.patterns,
         burnout_signals=result.burnout_signals,
         evidence={
-            "spans": result.evidence,
+            "spans": seal_spans(result.evidence),  # quotes are the partner's words: encrypted
             "notes": result.notes,
             "third_party": result.third_party,
         },
@@ -198,4 +199,6 @@ def advise_stage(
 
 def _own_quotes(spans: list[dict[str, Any]]) -> tuple[str, ...]:
     """The writer's words behind pattern and burnout labels (never safety evidence)."""
-    return tuple(str(s["quote"]) for s in spans if s.get("label") in LABEL_IDS and s.get("quote"))
+    return tuple(
+        open_text(str(s["quote"])) for s in spans if s.get("label") in LABEL_IDS and s.get("quote")
+    )

@@ -42,6 +42,7 @@ from service.conversations.service import Conversations
 from service.conversations.turn import ChatEvent, PreparedTurn
 from service.errors import InvalidInputError
 from service.knowledge.embedder import Embedder
+from service.lib.crypto import seal_spans
 from service.lib.db import Database
 from service.lib.llm import LLMError, LLMGateway
 from service.lib.prompts import load_prompt
@@ -126,7 +127,9 @@ class ChatEngine:
                     severity=str(plan.risk_level),
                     categories=list(plan.categories),
                     evidence={
-                        "spans": [e for e in reading.evidence if e.get("label") not in LABEL_IDS],
+                        "spans": seal_spans(
+                            [e for e in reading.evidence if e.get("label") not in LABEL_IDS]
+                        ),
                         "backend": reading.backend,
                         "source": "chat",
                     },

@@ -18,6 +18,7 @@ from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from service.lib.crypto import open_spans
 from service.persistence.models import CoachAssignment, Escalation, User
 
 log = structlog.get_logger(__name__)
@@ -175,8 +176,7 @@ def escalation_view(escalation: Escalation) -> dict[str, Any]:
         "evidence": {
             "spans": [
                 {key: span[key] for key in SPAN_FIELDS if key in span}
-                for span in spans
-                if isinstance(span, dict)
+                for span in open_spans([s for s in spans if isinstance(s, dict)])
             ]
         },
         "links": {"self": f"/v1/escalations/{escalation.id}"},

@@ -7,6 +7,7 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -47,6 +48,33 @@ def current_cipher() -> FieldCipher:
     if not _current:
         raise CipherNotConfiguredError("call configure_cipher() before touching encrypted columns")
     return _current[0]
+
+
+_SEALED = "enc:"
+
+
+def seal_text(plaintext: str) -> str:
+    """Encrypt a string kept inside JSON (evidence quotes): ``enc:<fernet token>``."""
+    return _SEALED + current_cipher().encrypt(plaintext).decode("ascii")
+
+
+def open_text(value: str) -> str:
+    """The plaintext of ``seal_text`` output; older plain values pass through unchanged."""
+    if not value.startswith(_SEALED):
+        return value
+    return current_cipher().decrypt(value[len(_SEALED) :].encode("ascii"))
+
+
+def seal_spans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence spans with their quotes (pieces of the partner's note) encrypted."""
+    return [{**s, "quote": seal_text(s["quote"])} if s.get("quote") else dict(s) for s in spans]
+
+
+def open_spans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**s, "quote": open_text(s["quote"])} if isinstance(s.get("quote"), str) else dict(s)
+        for s in spans
+    ]
 
 
 def dev_key(data_dir: Path) -> str:

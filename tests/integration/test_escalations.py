@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from service.classify.classifier import CheckInText, ClassificationResult
-from service.persistence.models import Escalation
+from service.lib.crypto import open_spans
+from service.persistence.models import Classification, Escalation
 from tests.integration.conftest import auth, drain, make_user
 
 pytestmark = pytest.mark.integration
@@ -42,9 +43,16 @@ def test_urgent_checkin_opens_one_escalation_with_evidence(
     assert escalation.severity == "urgent"
     assert escalation.status == "open"
     assert "partner_violence" in escalation.categories
-    quotes = [s["quote"] for s in escalation.evidence["spans"] if s["start"] >= 0]
+    raw = escalation.evidence["spans"]
+    quotes = [s["quote"] for s in open_spans(raw) if s["start"] >= 0]
     assert quotes
     assert all(q in text for q in quotes)
+    # At rest the quotes (the partner's own words) are encrypted like the note itself.
+    assert all(s["quote"].startswith("enc:") for s in raw if s.get("quote"))
+    assert "kill me" not in str(raw)
+    with database.unit_of_work() as session:
+        stored = session.get(Classification, checkin_id)
+        assert stored is not None and "kill me" not in str(stored.evidence)
 
 
 def test_ordinary_checkin_opens_none(
