@@ -19,6 +19,7 @@ from service.safety import (
     lexicon_en_child,
     lexicon_en_control,
     lexicon_en_crisis,
+    lexicon_en_finality,
     lexicon_en_selfharm,
     lexicon_en_signals,
     lexicon_en_threats,
@@ -59,6 +60,7 @@ ALL_RULES: tuple[Rule, ...] = (
     + lexicon_es_crisis.RULES
     + lexicon_means.RULES
     + lexicon_coercion.RULES
+    + lexicon_en_finality.RULES
 )
 _VERY_LOW_MOOD = 1
 
