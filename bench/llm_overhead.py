@@ -23,7 +23,6 @@ import argparse
 import gc
 import json
 import os
-import statistics
 import sys
 import time
 import uuid
@@ -36,6 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import openai  # noqa: E402
 from machine import machine_info  # noqa: E402 - bench/ is on sys.path
+from stats import summarise  # noqa: E402
 
 from service.classify.taxonomy import RiskLevel  # noqa: E402
 from service.coaching.composer import TipInput  # noqa: E402
@@ -82,22 +82,6 @@ TOKENS = [
     "That sounds lonely. ", "One idea is a phone basket ", "at dinner [technology-as-a-bridge]. ",
     "What would make dinner ", "feel like yours again?",
 ]  # fmt: skip
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    rank = max(1, round(q / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
-def summary(seconds: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in seconds]
-    return {
-        "p50_ms": round(statistics.median(ms), 3),
-        "p99_ms": round(percentile(ms, 99), 3),
-        "mean_ms": round(statistics.fmean(ms), 3),
-        "n": len(ms),
-    }
 
 
 def main() -> int:
@@ -194,7 +178,7 @@ def main() -> int:
         client.close()
         gateway.close()
 
-    stats = {name: summary(values) for name, values in samples.items()}
+    stats = {name: summarise(values) for name, values in samples.items()}
     overhead = {
         "tip": {
             "p50_ms": round(stats["tip"]["p50_ms"] - stats["baseline"]["p50_ms"], 3),

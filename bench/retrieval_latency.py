@@ -18,7 +18,6 @@ import gc
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from machine import machine_info as shared_machine_info  # noqa: E402 - bench/ is on sys.path
 from sqlalchemy import text  # noqa: E402
+from stats import summarise  # noqa: E402
 
 from service.knowledge.embedder import get_embedder  # noqa: E402
 from service.knowledge.ingest import ingest  # noqa: E402
@@ -43,24 +43,6 @@ from service.retrieval.search import Query, search  # noqa: E402
 MODES = ("hybrid", "dense", "text")
 KNOWLEDGE = ROOT / "knowledge" / "strategies"
 QUERIES = ROOT / "evals" / "data" / "retrieval.jsonl"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (no interpolation: p99 of 1000 samples is a real sample)."""
-    ordered = sorted(values)
-    rank = max(1, round(q / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
-def summarise(seconds: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in seconds]
-    return {
-        "p50_ms": round(statistics.median(ms), 3),
-        "p99_ms": round(percentile(ms, 99), 3),
-        "mean_ms": round(statistics.fmean(ms), 3),
-        "min_ms": round(min(ms), 3),
-        "samples": len(ms),
-    }
 
 
 def _torch_threads() -> int:

@@ -47,4 +47,4 @@ def test_llm_overhead_smoke(tmp_path: Path) -> None:
     assert "overhead tip" in stdout
     result = json.loads(out.read_text())
     assert set(result["overhead_vs_bare_client"]) == {"tip", "chat_stream"}
-    assert result["timings"]["tip"]["n"] == 20
+    assert result["timings"]["tip"]["samples"] == 20
