@@ -21,7 +21,7 @@ from service.classify.classifier import (
     Classifier,
     classify_with_deadline,
 )
-from service.classify.taxonomy import BurnoutSignal, Pattern, RiskLevel
+from service.classify.taxonomy import LABEL_IDS, RiskLevel
 from service.coaching.composer import TipInput
 from service.coaching.framing import seeks_verdict
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
@@ -36,7 +36,6 @@ from service.persistence.models import CheckIn, Classification, Couple, Escalati
 from service.retrieval.search import Query, search
 
 log = structlog.get_logger(__name__)
-LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,8 @@ class BurnoutSignal(StrEnum):
 
 # Categories under which joint exercises and couple-communication tips are never offered.
 SAFETY_CONTRAINDICATED = frozenset({RiskCategory.PARTNER_VIOLENCE, RiskCategory.COERCIVE_CONTROL})
+
+
+# Relationship labels (as opposed to safety categories): evidence spans under these are the
+# writer's pattern cues, never shown to a coach as danger evidence.
+LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from service.accounts.service import Accounts
 from service.classify.classifier import CheckInText, Classifier, classify_with_deadline
 from service.classify.provider import local_classifier
-from service.classify.taxonomy import BurnoutSignal, Pattern
+from service.classify.taxonomy import LABEL_IDS
 from service.coaching.composer import resource_block
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext, Output, check
@@ -51,7 +51,6 @@ from service.retrieval.search import Query, RetrievedCard, search
 
 log = structlog.get_logger(__name__)
 MAX_MESSAGE = 4000
-LABEL_IDS = frozenset({*(str(p) for p in Pattern), *(str(b) for b in BurnoutSignal)})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]{1,79})\]")
 _Reply = tuple[str, list[str], str, str]  # text, citations, backend, prompt version
