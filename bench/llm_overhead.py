@@ -37,7 +37,7 @@ import openai  # noqa: E402
 from machine import machine_info  # noqa: E402 - bench/ is on sys.path
 from stats import summarise  # noqa: E402
 
-from service.classify.taxonomy import RiskLevel  # noqa: E402
+from service.taxonomy import RiskLevel  # noqa: E402
 from service.coaching.composer import TipInput  # noqa: E402
 from service.coaching.guard import GuardContext  # noqa: E402
 from service.coaching.llm_writer import TIP_SCHEMA, LLMTipWriter  # noqa: E402

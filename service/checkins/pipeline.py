@@ -21,7 +21,7 @@ from service.classify.classifier import (
     Classifier,
     classify_with_deadline,
 )
-from service.classify.taxonomy import LABEL_IDS, RiskLevel
+from service.taxonomy import LABEL_IDS, RiskLevel
 from service.coaching.composer import TipInput
 from service.coaching.framing import seeks_verdict
 from service.coaching.grounding import card_text, partner_private_texts, resource_names

@@ -19,7 +19,7 @@ from scipy import sparse
 
 from service.classify.lexicon import BURNOUT_CUES, PATTERN_CUES, find_cues
 from service.classify.local_model import LocalModel
-from service.classify.taxonomy import POSITIVE_PATTERNS, BurnoutSignal, Pattern, RiskLevel
+from service.taxonomy import POSITIVE_PATTERNS, BurnoutSignal, Pattern, RiskLevel
 from service.knowledge.embedder import Embedder
 from service.safety import RULES_VERSION, RiskAssessment, assess_risk
 

@@ -13,7 +13,7 @@ import structlog
 
 from service.classify.classifier import CheckInText, ClassificationResult, LocalClassifier
 from service.classify.llm_backend import LLMClassifier
-from service.classify.taxonomy import POSITIVE_PATTERNS, RiskLevel
+from service.taxonomy import POSITIVE_PATTERNS, RiskLevel
 from service.lib.llm import LLMError
 
 log = structlog.get_logger(__name__)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from service.classify.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
+from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "evals" / "data"
 CHECKIN_FILES = (

@@ -15,7 +15,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from service.classify.lexicon import BURNOUT_CUES, PATTERN_CUES, find_cues
-from service.classify.taxonomy import BurnoutSignal, Pattern
+from service.taxonomy import BurnoutSignal, Pattern
 
 Analyzer = Literal["word", "char_wb"]
 EMBEDDING_WEIGHT = 2.0  # puts the unit-length embedding on a par with the tf-idf blocks

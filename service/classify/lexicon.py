@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.classify.taxonomy import BurnoutSignal, Pattern
+from service.taxonomy import BurnoutSignal, Pattern
 
 
 @dataclass(frozen=True)

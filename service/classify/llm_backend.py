@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from service.classify.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
+from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 from service.lib.llm import LLMGateway, LLMOutputError
 from service.lib.prompts import Prompt, load_prompt
 

@@ -8,7 +8,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from service.classify.taxonomy import RiskCategory, RiskLevel
+from service.taxonomy import RiskCategory, RiskLevel
 from service.safety import RiskAssessment, assess_risk
 
 WIDTH = 4 + 4 + 1  # level one-hot, categories, third party

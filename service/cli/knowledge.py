@@ -127,7 +127,7 @@ def search_command(
 
 
 def _parse_query(line: str, number: int) -> tuple[tuple[Any, str, tuple[str, ...]] | None, str]:
-    from service.classify.taxonomy import RiskCategory
+    from service.taxonomy import RiskCategory
 
     try:
         row = json.loads(line)

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
+from service.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
 from service.coaching.guard import safe_to_echo, suggests_joint_work
 from service.coaching.resources import LocaleResources
 from service.retrieval.search import RetrievedCard

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from service.classify.taxonomy import RiskLevel
+from service.taxonomy import RiskLevel
 
 # Stable rule ids.
 GROUNDING = "grounding"

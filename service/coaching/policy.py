@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from service.classify.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
+from service.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
 
 DANGER_FROM_OTHERS = frozenset({"partner_violence", "coercive_control", "child_safety"})
 

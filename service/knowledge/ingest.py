@@ -80,7 +80,7 @@ def ingest(
 
 def _write_card(session: Session, card: StrategyCard, embedder: Embedder) -> int:
     chunks = chunk_card(card)
-    vectors = embedder.embed([c.embedding_text(card) for c in chunks])
+    vectors = embedder.embed_documents([c.embedding_text(card) for c in chunks])
     session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.card_id == card.id))
     row = session.get(KnowledgeCard, card.id) or KnowledgeCard(id=card.id)
     row.title = card.title

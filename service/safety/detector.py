@@ -7,61 +7,18 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 
-from service.classify.taxonomy import RiskCategory, RiskLevel
-from service.safety import (
-    cues,
-    lexicon_coercion,
-    lexicon_de,
-    lexicon_de_crisis,
-    lexicon_de_extra,
-    lexicon_en,
-    lexicon_en_abuse,
-    lexicon_en_child,
-    lexicon_en_control,
-    lexicon_en_crisis,
-    lexicon_en_finality,
-    lexicon_en_selfharm,
-    lexicon_en_signals,
-    lexicon_en_threats,
-    lexicon_es,
-    lexicon_es_crisis,
-    lexicon_es_extra,
-    lexicon_fr,
-    lexicon_fr_crisis,
-    lexicon_fr_extra,
-    lexicon_means,
-)
+from service.safety import cues
 from service.safety.context import ContextAnalyser, Cue
 from service.safety.language import active_languages, detect_language
+from service.safety.lexicons import ALL_RULES
 from service.safety.mentions import Referent
 from service.safety.model import RULES_VERSION, EvidenceSpan, RiskAssessment
 from service.safety.normalize import NormalizedText, normalize
 from service.safety.rule import Kind, Rule
+from service.taxonomy import RiskCategory, RiskLevel
 
 # Every lexicon is loaded; ``active_languages`` decides per text which of them run, and keeps
 # them all on for short or mixed-language texts (people switch languages mid-message).
-ALL_RULES: tuple[Rule, ...] = (
-    lexicon_en.RULES
-    + lexicon_en_abuse.RULES
-    + lexicon_en_selfharm.RULES
-    + lexicon_en_control.RULES
-    + lexicon_en_child.RULES
-    + lexicon_en_crisis.RULES
-    + lexicon_en_threats.RULES
-    + lexicon_en_signals.RULES
-    + lexicon_de.RULES
-    + lexicon_de_extra.RULES
-    + lexicon_de_crisis.RULES
-    + lexicon_fr.RULES
-    + lexicon_fr_extra.RULES
-    + lexicon_fr_crisis.RULES
-    + lexicon_es.RULES
-    + lexicon_es_extra.RULES
-    + lexicon_es_crisis.RULES
-    + lexicon_means.RULES
-    + lexicon_coercion.RULES
-    + lexicon_en_finality.RULES
-)
 _VERY_LOW_MOOD = 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.classify.taxonomy import RiskCategory, RiskLevel
+from service.taxonomy import RiskCategory, RiskLevel
 
 # Bumped whenever a rule changes, so stored assessments say which rules produced them.
 RULES_VERSION = "safety-rules-2"

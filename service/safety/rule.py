@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from service.classify.taxonomy import RiskCategory, RiskLevel
+from service.taxonomy import RiskCategory, RiskLevel
 
 
 class Attribution(Enum):

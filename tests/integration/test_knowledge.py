@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from service.classify.taxonomy import RiskCategory
+from service.taxonomy import RiskCategory
 from service.knowledge.cards import load_cards
 from service.knowledge.ingest import ingest
 from service.persistence.models import KnowledgeCard, KnowledgeChunk
@@ -36,6 +36,10 @@ class CountingEmbedder:
     def embed(self, texts: list[str]) -> Any:
         self.texts += len(texts)
         return self.inner.embed(texts)
+
+    def embed_documents(self, texts: list[str]) -> Any:
+        self.texts += len(texts)
+        return self.inner.embed_documents(texts)
 
 
 def _counts(database: Any) -> tuple[int, int]:

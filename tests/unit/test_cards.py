@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.classify.taxonomy import BurnoutSignal, Pattern
+from service.taxonomy import BurnoutSignal, Pattern
 from service.knowledge.cards import CardError, load_cards, parse_card
 from service.knowledge.chunking import chunk_card
 from tests.conftest import KNOWLEDGE

@@ -11,7 +11,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from service.classify.llm_backend import LABELS_SCHEMA, LLMClassifier
-from service.classify.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
+from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 from service.lib.llm import LLMGateway, LLMOutputError, LLMUnavailableError
 from tests.support.scripted_llm import RecordedRequest, ScriptedLLM
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.classify.taxonomy import RiskLevel
+from service.taxonomy import RiskLevel
 from service.coaching.composer import TipInput, compose
 from service.coaching.resources import resources_for
 from service.retrieval.search import RetrievedCard

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.classify.taxonomy import RiskLevel
+from service.taxonomy import RiskLevel
 from service.coaching.guard import GuardContext, Output, check, check_sentence
 
 CTX = GuardContext(risk_level=RiskLevel.NONE, retrieved_ids=frozenset({"technology-as-a-bridge"}))

@@ -10,7 +10,7 @@ from service.classify.classifier import CheckInText, LocalClassifier
 from service.classify.combined import LLMBackedClassifier
 from service.classify.llm_backend import LLMClassifier
 from service.classify.local_model import LocalModel
-from service.classify.taxonomy import RiskLevel
+from service.taxonomy import RiskLevel
 from service.lib.llm import LLMGateway
 from tests.support.scripted_llm import ScriptedLLM
 

@@ -21,7 +21,7 @@ from service.classify.classifier import (
 )
 from service.classify.dataset import fingerprint, load_examples, split
 from service.classify.local_model import LocalModel
-from service.classify.taxonomy import RiskLevel
+from service.taxonomy import RiskLevel
 from service.classify.training import train
 from service.cli.classify import parse_line
 from service.safety import assess_risk

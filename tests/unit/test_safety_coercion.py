@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.classify.taxonomy import RiskLevel
+from service.taxonomy import RiskLevel
 from service.safety.detector import assess_risk
 
 

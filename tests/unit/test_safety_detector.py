@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.classify.taxonomy import RiskCategory, RiskLevel
+from service.taxonomy import RiskCategory, RiskLevel
 from service.safety import RULES_VERSION, assess_risk, detect_language
 
 NONE, CONCERN, ELEVATED, URGENT = (

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from service.classify.taxonomy import RiskCategory, RiskLevel
+from service.taxonomy import RiskCategory, RiskLevel
 from service.safety import assess_risk
 from service.safety.language import active_languages
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from service.classify.taxonomy import RiskLevel
-from service.safety.lexicon_en import HE, HES, KIDS, WILL
+from service.safety.lexicons.en.core import HE, HES, KIDS, WILL
 from service.safety.rule import Attribution, Rule, make_rule
+from service.taxonomy import RiskLevel
 
 _r = partial(make_rule, "en")
 U, E = RiskLevel.URGENT, RiskLevel.ELEVATED

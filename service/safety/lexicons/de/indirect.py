@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from service.classify.taxonomy import RiskLevel
 from service.safety.rule import Attribution, Rule, make_rule
+from service.taxonomy import RiskLevel
 
 _r = partial(make_rule, "de")
 U, E = RiskLevel.URGENT, RiskLevel.ELEVATED

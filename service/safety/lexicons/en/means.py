@@ -1,11 +1,11 @@
-"""Asking about means or methods, in English, German, French and Spanish: how many pills it
-would take, the most painless way, a car left running in a closed garage. Asking is itself a self-harm signal (elevated); with timing it is urgent. Texts are
-matched after normalisation (lower case, accents removed)."""
+"""Asking about means or methods (English): how many pills it would take, the most painless way.
+Asking is itself a self-harm signal (elevated); with timing it is urgent. Matched after
+normalisation (lower case, accents removed)."""
 
 from __future__ import annotations
 
-from service.classify.taxonomy import RiskLevel
 from service.safety.rule import Rule, make_rule
+from service.taxonomy import RiskLevel
 
 U, E = RiskLevel.URGENT, RiskLevel.ELEVATED
 
@@ -46,36 +46,6 @@ RULES: tuple[Rule, ...] = (
         "car_in_garage",
         r"\b(?:car|engine)\s+(?:running\s+)?in\s+the\s+garage\b[^.?!\n]{0,60}?\b(?:door|shut|closed)\b"
         r"|\bexhaust\s+(?:pipe|fumes)\b[^.?!\n]{0,40}?\b(?:hose|window|car)\b",
-        E,
-        urgent_on_timing=True,
-    ),
-    make_rule(
-        "de",
-        "self_harm",
-        "wie_viele_tabletten",
-        r"\bwie\s+viele?\s+(?:\w+\s+)?(?:tabletten|pillen|ibuprofen|paracetamol|schlaftabletten|"
-        r"aspirin|medikamente)\b[^.?!\n]{0,60}?\b(?:nehmen|reichen|todlich|sterben|vorbei|"
-        r"aufwachen|brauche)\b",
-        E,
-        urgent_on_timing=True,
-    ),
-    make_rule(
-        "fr",
-        "self_harm",
-        "combien_de_cachets",
-        r"\bcombien\s+de\s+(?:cachets|comprimes|pilules|medicaments|somniferes|doliprane|"
-        r"paracetamol)\b[^.?!\n]{0,60}?\b(?:prendre|faut|mourir|en\s+finir|mortel|suffit|"
-        r"suffisent|ne\s+plus\s+me\s+reveiller)\b",
-        E,
-        urgent_on_timing=True,
-    ),
-    make_rule(
-        "es",
-        "self_harm",
-        "cuantas_pastillas",
-        r"\bcuant[ao]s\s+(?:pastillas|pildoras|comprimidos|ibuprofenos?|paracetamol|"
-        r"somniferos|medicamentos)\b[^.?!\n]{0,60}?\b(?:hacen\s+falta|necesito|tomar|tomo|morir|"
-        r"no\s+despertar|se\s+acabe|mortal|basta|bastan)\b",
         E,
         urgent_on_timing=True,
     ),

@@ -5,8 +5,8 @@ not a third party's). Texts are matched after normalisation (no apostrophes, low
 
 from __future__ import annotations
 
-from service.classify.taxonomy import RiskLevel
 from service.safety.rule import Rule, make_rule
+from service.taxonomy import RiskLevel
 
 E = RiskLevel.ELEVATED
 _CHILD = (

@@ -1,13 +1,12 @@
-"""Sexual coercion and fear of what a partner will do after a "no" (en/de/fr/es).
+"""Sexual coercion and fear of what a partner will do after a "no" (English).
 
-Consent given out of fear is not consent: "I gave in because I was scared of what he'd do",
-"he says I owe him", "pressured me into sex". Coercive control, elevated. Texts are matched
-after normalisation (lower case, accents removed)."""
+Consent given out of fear is not consent. Coercive control, elevated. Matched after
+normalisation (lower case, accents removed)."""
 
 from __future__ import annotations
 
-from service.classify.taxonomy import RiskLevel
 from service.safety.rule import Rule, make_rule
+from service.taxonomy import RiskLevel
 
 E = RiskLevel.ELEVATED
 _PARTNER = (
@@ -43,31 +42,6 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:says|tells\s+me|told\s+me|reminds\s+me)\s+(?:that\s+)?i\s+owe\s+(?:him|her|them)\s+sex\b"
         r"|\b(?:wont|doesnt|does\s+not)\s+(?:take|accept)\s+no\s+(?:for\s+an\s+answer\s+)?"
         r"(?:when\s+it\s+comes\s+to|about|for)\s+sex\b",
-        E,
-    ),
-    make_rule(
-        "de",
-        "coercive_control",
-        "angst_vor_nein",
-        r"\b(?:angst|furcht)(?:\s+davor)?\s*,?\s*was\s+(?:er|sie)\s+(?:tut|macht|tun\s+wurde|machen\s+wurde)"
-        r"\s*,?\s+wenn\s+ich\s+(?:nein\s+sage|nicht\s+mitmache|mich\s+weigere)\b"
-        r"|\b(?:er|sie)\s+(?:drangt|zwingt|notigt)\s+mich\s+(?:zum|zu)\s+sex\b",
-        E,
-    ),
-    make_rule(
-        "fr",
-        "coercive_control",
-        "peur_de_refuser",
-        r"\bpeur\s+de\s+ce\s+qu\s*(?:il|elle)\s+(?:ferait|fera|va\s+faire)\s+si\s+je\s+(?:refuse|disais\s+non|dis\s+non)\b"
-        r"|\b(?:il|elle)\s+(?:me\s+force|m\s*oblige|me\s+pousse)\s+a\s+(?:coucher|faire\s+l\s*amour)\b",
-        E,
-    ),
-    make_rule(
-        "es",
-        "coercive_control",
-        "miedo_a_negarme",
-        r"\bmiedo\s+(?:de\s+)?(?:a\s+)?lo\s+que\s+(?:el|ella)\s+(?:haria|hara|va\s+a\s+hacer)\s+si\s+(?:me\s+niego|le\s+digo\s+que\s+no)\b"
-        r"|\bme\s+(?:obliga|presiona|fuerza)\s+a\s+(?:tener\s+sexo|acostarme)\b",
         E,
     ),
 )

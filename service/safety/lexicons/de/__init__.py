@@ -1,0 +1,1 @@
+"""German safety rules, one module per kind of signal."""

@@ -1,0 +1,1 @@
+"""English safety rules, one module per kind of signal."""

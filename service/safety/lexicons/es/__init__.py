@@ -1,0 +1,1 @@
+"""Spanish safety rules, one module per kind of signal."""

@@ -1,0 +1,1 @@
+"""French safety rules, one module per kind of signal."""
