@@ -7,7 +7,7 @@ import uuid
 import structlog
 
 from service.checkins.pipeline import advise_stage, classify_stage
-from service.classify.taxonomy import RiskLevel
+from service.taxonomy import RiskLevel
 from service.lib.queue import enqueue_advise
 from workers.context import current
 

@@ -13,8 +13,8 @@ import structlog
 
 from service.classify.classifier import CheckInText, ClassificationResult, LocalClassifier
 from service.classify.llm_backend import LLMClassifier
-from service.taxonomy import POSITIVE_PATTERNS, RiskLevel
 from service.lib.llm import LLMError
+from service.taxonomy import POSITIVE_PATTERNS, RiskLevel
 
 log = structlog.get_logger(__name__)
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import structlog
 
-from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 from service.lib.llm import LLMGateway, LLMOutputError
 from service.lib.prompts import Prompt, load_prompt
+from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 
 log = structlog.get_logger(__name__)
 

@@ -8,8 +8,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from service.taxonomy import RiskCategory, RiskLevel
 from service.safety import RiskAssessment, assess_risk
+from service.taxonomy import RiskCategory, RiskLevel
 
 WIDTH = 4 + 4 + 1  # level one-hot, categories, third party
 
