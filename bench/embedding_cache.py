@@ -36,7 +36,9 @@ class CachedEmbedder:
 
     def _embed(self, texts: list[str], kind: str) -> Vectors:
         keys = [self._key(t, kind) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._store}.items())
+        missing = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._store}.items()
+        )
         if missing:
             fn = self.inner.embed if kind == "q" else self.inner.embed_documents
             for start in range(0, len(missing), 64):

@@ -37,7 +37,6 @@ import openai  # noqa: E402
 from machine import machine_info  # noqa: E402 - bench/ is on sys.path
 from stats import summarise  # noqa: E402
 
-from service.taxonomy import RiskLevel  # noqa: E402
 from service.coaching.composer import TipInput  # noqa: E402
 from service.coaching.guard import GuardContext  # noqa: E402
 from service.coaching.llm_writer import TIP_SCHEMA, LLMTipWriter  # noqa: E402
@@ -49,6 +48,7 @@ from service.conversations.turn import PreparedTurn  # noqa: E402
 from service.lib.llm import LLMGateway  # noqa: E402
 from service.lib.logging import configure_logging  # noqa: E402
 from service.retrieval.search import RetrievedCard  # noqa: E402
+from service.taxonomy import RiskLevel  # noqa: E402
 from tests.support.scripted_llm import ScriptedLLM  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "llm_overhead.json"

@@ -39,6 +39,7 @@ from service.lib.db import Database  # noqa: E402
 from service.lib.embedded import EmbeddedPostgres  # noqa: E402
 from service.persistence.migrate import upgrade  # noqa: E402
 from service.retrieval.search import Query, search  # noqa: E402
+from service.settings import Settings  # noqa: E402
 
 MODES = ("hybrid", "dense", "text")
 KNOWLEDGE = ROOT / "knowledge" / "strategies"
@@ -86,7 +87,7 @@ def main() -> None:
         url = postgres.start()
         upgrade(url)
         db = Database.connect(url)
-        embedder = get_embedder("local:all-MiniLM-L6-v2")
+        embedder = get_embedder(Settings.model_fields["embedding_model"].default)
         with db.unit_of_work() as session:
             report = ingest(session, KNOWLEDGE, embedder)
         with db.unit_of_work() as session:

@@ -44,11 +44,15 @@ class Settings(BaseSettings):
     log_json: bool = False
     """Emit JSON log lines (for log shippers) instead of console-friendly lines."""
 
-    embedding_model: str = "local:all-MiniLM-L6-v2"
-    """``local:all-MiniLM-L6-v2`` (bundled, offline) or ``openai:<model>`` via LLM_BASE_URL."""
+    embedding_model: str = "local:use-multilingual-v3"
+    """Encoder of the knowledge base and of search queries: ``local:use-multilingual-v3``
+    (bundled, offline, 16 languages), ``local:multilingual-e5-small``, ``local:all-MiniLM-L6-v2``
+    (needs the ``minilm`` extra) or ``openai:<model>`` via LLM_BASE_URL. Changing it re-embeds
+    the knowledge base at the next `attune kb ingest`. The classifier uses the encoder it was
+    trained with (multilingual-e5-small), whatever this says."""
 
-    embedding_dim: int = 384
-    """Vector width of the knowledge chunks; must match the embedding model."""
+    embedding_dim: int = 512
+    """Vector width of ``openai:`` embeddings (local encoders know their own width)."""
 
     knowledge_dir: Path = Field(default_factory=lambda: _repo_root() / "knowledge")
     """Strategy cards (``strategies/``) and crisis resources (``resources/``)."""

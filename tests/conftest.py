@@ -47,7 +47,17 @@ def cipher_key() -> str:
 
 @pytest.fixture(scope="session")
 def embedder() -> Any:
-    """The bundled MiniLM, loaded once for the whole session."""
+    """The knowledge base's default encoder (USE multilingual), loaded once per session."""
+    from service.knowledge.embedder import get_embedder
+    from service.settings import Settings
+
+    return get_embedder(Settings.model_fields["embedding_model"].default)
+
+
+@pytest.fixture(scope="session")
+def classifier_embedder() -> Any:
+    """The encoder the shipped classifier was trained with (multilingual-e5-small)."""
+    from service.classify.provider import local_model
     from service.knowledge.embedder import get_embedder
 
-    return get_embedder("local:all-MiniLM-L6-v2")
+    return get_embedder(str(local_model().metadata["embedding_model"]))

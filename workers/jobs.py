@@ -7,8 +7,8 @@ import uuid
 import structlog
 
 from service.checkins.pipeline import advise_stage, classify_stage
-from service.taxonomy import RiskLevel
 from service.lib.queue import enqueue_advise
+from service.taxonomy import RiskLevel
 from workers.context import current
 
 log = structlog.get_logger(__name__)

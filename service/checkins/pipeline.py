@@ -21,7 +21,6 @@ from service.classify.classifier import (
     Classifier,
     classify_with_deadline,
 )
-from service.taxonomy import LABEL_IDS, RiskLevel
 from service.coaching.composer import TipInput
 from service.coaching.framing import seeks_verdict
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
@@ -34,6 +33,7 @@ from service.knowledge.embedder import Embedder
 from service.lib.crypto import open_text, seal_spans
 from service.persistence.models import CheckIn, Classification, Couple, Escalation, Generation, Tip
 from service.retrieval.search import Query, search
+from service.taxonomy import LABEL_IDS, RiskLevel
 
 log = structlog.get_logger(__name__)
 
@@ -110,6 +110,7 @@ def _classification_row(checkin_id: uuid.UUID, result: ClassificationResult) -> 
         language=result.language,
         backend=result.backend,
         model_version=result.model_version,
+        risk_score=result.risk_score,
     )
 
 

@@ -132,6 +132,7 @@ def checkin_view(checkin: CheckIn, *, detail: bool = True) -> dict[str, Any]:
             "language": c.language,
             "backend": c.backend,
             "model_version": c.model_version,
+            "risk_score": c.risk_score,
         }
         if c
         else None

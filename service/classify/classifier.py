@@ -8,7 +8,6 @@ treated as at risk (fail closed), never as fine.
 from __future__ import annotations
 
 import concurrent.futures
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -17,11 +16,15 @@ import numpy.typing as npt
 import structlog
 from scipy import sparse
 
+from service.classify.chunks import embed_chunked, sentence_spans
+from service.classify.dataset import register_of
+from service.classify.decision import Scores, Thresholds, decide, needs_rest_of_text
 from service.classify.lexicon import BURNOUT_CUES, PATTERN_CUES, find_cues
-from service.classify.local_model import LocalModel
-from service.taxonomy import POSITIVE_PATTERNS, BurnoutSignal, Pattern, RiskLevel
-from service.knowledge.embedder import Embedder
+from service.classify.local_model import RISK_HEADS, LocalModel
+from service.knowledge.embedder import MULTILINGUAL_ENCODERS, Embedder
 from service.safety import RULES_VERSION, RiskAssessment, assess_risk
+from service.safety.model import ContextSpan
+from service.taxonomy import POSITIVE_PATTERNS, BurnoutSignal, Pattern, RiskLevel
 
 log = structlog.get_logger(__name__)
 
@@ -50,6 +53,10 @@ class ClassificationResult:
     backend: str = "local"
     model_version: str = ""
     notes: list[str] = field(default_factory=list)
+    # Calibrated probability that the text is elevated or worse (None: no model read it).
+    risk_score: float | None = None
+    # False when patterns and burnout were not read (a language the model does not cover).
+    patterns_read: bool = True
 
     def labels(self) -> dict[str, Any]:
         """The TAXONOMY.md batch fields."""
@@ -59,6 +66,7 @@ class ClassificationResult:
             "patterns": self.patterns,
             "burnout_signals": self.burnout_signals,
             "backend": self.backend,
+            "risk_score": None if self.risk_score is None else round(self.risk_score, 4),
         }
 
 
@@ -76,7 +84,8 @@ def rule_spans(assessment: RiskAssessment) -> list[dict[str, Any]]:
 
 
 class LocalClassifier:
-    """The default backend: the shipped linear model over MiniLM + n-gram features."""
+    """The default backend: rules first, then the shipped linear model over a sentence encoder
+    and n-gram features, read whole and in chunks, combined by the decision table."""
 
     backend = "local"
 
@@ -87,9 +96,40 @@ class LocalClassifier:
         lexical_start = embedder.dim
         lexical_end = lexical_start + model.featurizer.word.width + model.featurizer.char.width
         self._lexical_slice = slice(lexical_start, lexical_end)
+        cal = model.calibration.thresholds
+        self.thresholds = Thresholds(float(cal[0]), float(cal[1]), float(cal[2]))
+        self.multilingual = embedder.model_id in MULTILINGUAL_ENCODERS
 
     def classify(self, item: CheckInText) -> ClassificationResult:
         return self.classify_batch([item])[0]
+
+    def read(self, items: list[CheckInText]) -> ModelReading:
+        """The model's reading of each text on its own, without the rules."""
+        texts = [i.text for i in items]
+        chunked = embed_chunked(self.embedder, texts)
+        features = self.model.featurizer.transform(
+            texts, chunked.documents, [i.mood for i in items], [i.connection for i in items]
+        )
+        chunk_none: list[int | None] = [None] * len(chunked.texts)
+        chunk_features = self.model.featurizer.transform(
+            chunked.texts, chunked.chunks, chunk_none, chunk_none
+        )
+        risk = self.model.risk.proba(features)
+        chunk_p = self.model.chunk_risk.proba(chunk_features)
+        worst = np.zeros((len(items), len(RISK_HEADS)), dtype=np.float32)
+        np.maximum.at(worst, chunked.owner, chunk_p)
+        longform = np.array([register_of(t) == "longform" for t in texts], dtype=np.bool_)
+        calibrated = self.model.calibrated(risk[:, : len(RISK_HEADS)], worst, longform)
+        worst_chunk = [
+            chunked.spans[int(idx[np.argmax(chunk_p[idx, 1])])] if len(idx) > 1 else None
+            for idx in (chunked.of(n) for n in range(len(items)))
+        ]
+        return ModelReading(
+            label_proba=self.model.labels.proba(features),
+            risk_proba=risk,
+            calibrated=calibrated,
+            worst_chunk=worst_chunk,
+        )
 
     def classify_batch(self, items: list[CheckInText]) -> list[ClassificationResult]:
         if not items:
@@ -98,19 +138,23 @@ class LocalClassifier:
             assess_risk(i.text, mood=i.mood, connection=i.connection, locale=i.locale)
             for i in items
         ]
-        texts = [i.text for i in items]
-        features = self.model.featurizer.transform(
-            texts,
-            self.embedder.embed(texts),
-            [i.mood for i in items],
-            [i.connection for i in items],
-        )
-        label_proba = self.model.labels.proba(features)
-        # The risk heads read the text alone, independent of the rules; the two are combined
-        # afterwards and the heads can only raise what the rules found.
-        risk_proba = self.model.risk.proba(features)
+        reading = self.read(items)
+        scores = [Scores(*(float(x) for x in row)) for row in reading.calibrated]
+        rest: dict[int, Scores | None] = {}
+        pending = [
+            n for n in range(len(items)) if needs_rest_of_text(rules[n], scores[n], self.thresholds)
+        ]
+        if pending:
+            # The text without the sentences the rules explained away, read again (rare).
+            remaining = {n: without_spans(items[n].text, rules[n].defusing) for n in pending}
+            again = [n for n in pending if remaining[n]]
+            rest = dict.fromkeys(pending)
+            if again:
+                reread = self.read([replace(items[n], text=remaining[n]) for n in again])
+                for k, n in enumerate(again):
+                    rest[n] = Scores(*(float(x) for x in reading_row(reread, k)))
         return [
-            self._result(items[n], rules[n], features[n], label_proba[n], risk_proba[n])
+            self._result(items[n], rules[n], reading, n, scores[n], rest.get(n))
             for n in range(len(items))
         ]
 
@@ -118,22 +162,32 @@ class LocalClassifier:
         self,
         item: CheckInText,
         rules: RiskAssessment,
-        features: sparse.csr_matrix,
-        label_proba: npt.NDArray[np.float32],
-        risk_proba: npt.NDArray[np.float32],
+        reading: ModelReading,
+        n: int,
+        scores: Scores,
+        rest: Scores | None,
     ) -> ClassificationResult:
-        level, categories, raised = combine_risk(rules, self.model, risk_proba)
+        decision = decide(rules, scores, self.thresholds, rest)
+        level = decision.level
+        categories = {str(c) for c in rules.categories}
+        if decision.raised and level.at_least(RiskLevel.ELEVATED):
+            categories |= self._model_categories(reading.risk_proba[n], categories)
+        if not level.at_least(RiskLevel.ELEVATED):
+            categories = set()
         evidence = rule_spans(rules)
-        if raised:
+        if decision.raised:
+            span = reading.worst_chunk[n]
+            a, b = span if span else (-1, -1)
             evidence.append(
-                {"label": str(level), "start": -1, "end": -1, "quote": "",
-                 "rule": f"model.risk p={float(risk_proba[1]):.2f}"}
+                {"label": str(level), "start": a, "end": b, "quote": item.text[a:b] if span else "",
+                 "rule": f"model.risk p={scores.elevated_plus:.2f} {decision.row}"}
             )  # fmt: skip
         notes: list[str] = []
         patterns: list[str] = []
         burnout: list[str] = []
-        if rules.language in ("en", "und"):
-            decided = self.model.labels.decide(label_proba)
+        read_labels = self.multilingual or rules.language in ("en", "und")
+        if read_labels:
+            decided = self.model.labels.decide(reading.label_proba[n])
             chosen = [(j, lbl) for j, lbl in enumerate(self.model.labels.ids) if decided[j]]
             for _, label in chosen:
                 (patterns if label in PATTERN_SET else burnout).append(label)
@@ -145,7 +199,7 @@ class LocalClassifier:
             patterns = [p for p in patterns if p not in POSITIVE_PATTERNS]
         return ClassificationResult(
             risk_level=level,
-            risk_categories=categories,
+            risk_categories=sorted(categories),
             patterns=sorted(patterns),
             burnout_signals=sorted(burnout),
             evidence=evidence,
@@ -154,7 +208,18 @@ class LocalClassifier:
             backend=self.backend,
             model_version=self.version,
             notes=notes,
+            risk_score=scores.elevated_plus,
+            patterns_read=read_labels,
         )
+
+    def _model_categories(self, proba: npt.NDArray[np.float32], known: set[str]) -> set[str]:
+        cat_ids = self.model.risk.ids[len(RISK_HEADS) :]
+        cat_proba = proba[len(RISK_HEADS) :]
+        decided = cat_proba >= self.model.risk.thresholds[len(RISK_HEADS) :]
+        picked = {c for c, on in zip(cat_ids, decided.tolist(), strict=True) if on}
+        if not picked and not known:
+            picked = {cat_ids[int(np.argmax(cat_proba))]}
+        return picked
 
     def _label_spans(self, text: str, chosen: list[tuple[int, str]]) -> list[dict[str, Any]]:
         """Where in the text each label came from: its lexicon cues, else the sentence whose
@@ -193,53 +258,26 @@ class LocalClassifier:
         return spans
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+@dataclass(frozen=True)
+class ModelReading:
+    label_proba: npt.NDArray[np.float32]
+    risk_proba: npt.NDArray[np.float32]
+    calibrated: npt.NDArray[np.float32]  # one column per RISK_HEADS id
+    worst_chunk: list[tuple[int, int] | None]  # the riskiest chunk of a multi-chunk text
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences in ``text``, whitespace trimmed."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for match in [*_SENTENCE_END.finditer(text), None]:
-        end = match.start() if match else len(text)
-        chunk = text[position:end]
-        if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
-            spans.append((position + lead, position + len(chunk.rstrip())))
-        if match:
-            position = match.end()
-    return spans
+def reading_row(reading: ModelReading, n: int) -> list[float]:
+    return [float(x) for x in reading.calibrated[n]]
 
 
-def combine_risk(
-    rules: RiskAssessment, model: LocalModel, proba: npt.NDArray[np.float32]
-) -> tuple[RiskLevel, list[str], bool]:
-    """The rules' level, raised (never lowered) by the model's risk heads."""
-    decided = model.risk.decide(proba)
-    heads = dict(zip(model.risk.ids, decided.tolist(), strict=True))
-    model_level = RiskLevel.NONE
-    if heads["concern_plus"]:
-        model_level = RiskLevel.CONCERN
-    if heads["elevated_plus"]:
-        model_level = RiskLevel.ELEVATED
-    if heads["urgent"] and heads["elevated_plus"]:
-        model_level = RiskLevel.URGENT
-    if rules.third_party and not rules.categories:
-        # Someone else's danger deserves resources, not an escalation about this couple.
-        model_level = min(model_level, RiskLevel.CONCERN, key=lambda lvl: lvl.rank)
-    level = RiskLevel.highest(rules.level, model_level)
-    categories = {str(c) for c in rules.categories}
-    raised = level.rank > rules.level.rank
-    if level.at_least(RiskLevel.ELEVATED) and raised:
-        cat_ids = model.risk.ids[3:]
-        cat_proba = proba[3:]
-        picked = {c for c, on in zip(cat_ids, decided[3:].tolist(), strict=True) if on}
-        if not picked and not categories:
-            picked = {cat_ids[int(np.argmax(cat_proba))]}
-        categories |= picked
-    if not level.at_least(RiskLevel.ELEVATED):
-        categories = set()
-    return level, sorted(categories), raised
+def without_spans(text: str, spans: tuple[ContextSpan, ...]) -> str:
+    """The text with every sentence that holds one of ``spans`` left out."""
+    kept = [
+        text[a:b]
+        for a, b in sentence_spans(text)
+        if not any(s.start < b and a < s.end for s in spans)
+    ]
+    return " ".join(kept).strip()
 
 
 def fail_closed(reason: str, item: CheckInText | None = None) -> ClassificationResult:

@@ -19,7 +19,7 @@ DEFAULT_CSV = (
     / "counsel_chat.csv"
 )
 LEVELS = ("none", "concern", "elevated", "urgent")
-FOCUS_TOPICS = ("domestic-violence", "self-harm")
+FOCUS_TOPICS = ("domestic-violence", "self-harm", "depression")
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,21 @@ def analyse(
     }
     rng = random.Random(20261126)  # noqa: S311 - a reproducible sample, not a secret
     picked = rng.sample(test, min(sample, len(test)))
+    # What a person reads: every test-split question read elevated or worse, and every
+    # question filed under a focus topic (all splits), with the full text and the reading.
+    to_read = [
+        _reading(q, r)
+        for q, r in pairs
+        if (q.split == "test" and str(r.risk_level) in ("elevated", "urgent"))
+        or any(t in FOCUS_TOPICS for t in q.topics)
+    ]
     return {
         "questions": len(pairs),
         "backend": classifier.backend,
         "test_split": {"questions": len(test), "by_topic": distribution(test)},
         "all_splits": {"by_topic": distribution(pairs)},
         "focus_topics_all_splits": focus,
+        "to_read": to_read,
         "sample": [
             {
                 "id": q.id,
@@ -95,3 +104,17 @@ def analyse(
             for q, r in picked
         ],
     }
+
+
+def _reading(question: Question, result: ClassificationResult) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "split": question.split,
+        "topics": list(question.topics),
+        "risk_level": str(result.risk_level),
+        "risk_categories": result.risk_categories,
+        "risk_score": None if result.risk_score is None else round(result.risk_score, 3),
+        "rules": sorted({str(e["rule"]) for e in result.evidence if e.get("start", -1) >= 0
+                         and "." in str(e.get("rule", "")) and str(e["rule"]).count(".") >= 2}),
+        "text": question.text,
+    }  # fmt: skip

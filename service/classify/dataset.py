@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ import numpy.typing as npt
 from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "evals" / "data"
+# From this many words on, a text counts as long-form (a forum post, a letter) in the reports.
+LONG_FORM_WORDS = 100
 CHECKIN_FILES = (
     "checkins_everyday.jsonl",
     "checkins_everyday2.jsonl",
@@ -25,8 +28,16 @@ CHECKIN_FILES = (
     "checkins_safety4.jsonl",
     "checkins_everyday5.jsonl",
     "checkins_safety5.jsonl",
+    "longform_en_everyday.jsonl",
+    "longform_en_hardneg.jsonl",
+    "longform_en_selfharm.jsonl",
+    "longform_en_danger.jsonl",
+    "multilingual_de.jsonl",
+    "multilingual_fr.jsonl",
+    "multilingual_es.jsonl",
 )
 
+_WORD = re.compile(r"\w+", re.UNICODE)
 PATTERN_IDS = [str(p) for p in Pattern]
 BURNOUT_IDS = [str(b) for b in BurnoutSignal]
 CATEGORY_IDS = [str(c) for c in RiskCategory]
@@ -46,6 +57,20 @@ class Example:
     burnout_signals: list[str]
     split: str
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        """The language the text was written in, from its locale (``en`` when none is given)."""
+        return (self.locale or "en").split("-")[0].lower()
+
+    @property
+    def register(self) -> str:
+        """``longform`` (a forum post, a letter, a long message) or ``checkin``."""
+        return register_of(self.text)
+
+
+def register_of(text: str) -> str:
+    return "longform" if len(_WORD.findall(text)) >= LONG_FORM_WORDS else "checkin"
 
 
 def load_examples(

@@ -1,7 +1,9 @@
-"""Scoring a classifier on labelled check-ins: per-label P/R/F1, risk confusion, safety rates."""
+"""Scoring a classifier on labelled check-ins: per-label P/R/F1, risk confusion, safety rates,
+the same per language and per register, a reliability table, and every miss and false alarm."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +11,9 @@ from service.classify.classifier import ClassificationResult
 from service.classify.dataset import BURNOUT_IDS, CATEGORY_IDS, LEVEL_IDS, PATTERN_IDS, Example
 
 HIGH = ("elevated", "urgent")
+LANGUAGES = ("en", "de", "fr", "es")
+REGISTERS = ("checkin", "longform")
+RELIABILITY_BINS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
@@ -73,26 +78,108 @@ def risk_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def reliability(gold: Sequence[str], scores: Sequence[float | None]) -> list[dict[str, Any]]:
+    """Calibration of ``risk_score``: per score bin, the mean score and how often the text
+    really was elevated or urgent (a calibrated score has the two close)."""
+    rows = []
+    pairs = [(s, g in HIGH) for g, s in zip(gold, scores, strict=True) if s is not None]
+    for lo, hi in itertools.pairwise(RELIABILITY_BINS):
+        inside = [(s, y) for s, y in pairs if lo <= s < hi or (hi == 1.0 and s == 1.0)]
+        if not inside:
+            continue
+        rows.append(
+            {
+                "bin": f"{lo:.2f}-{hi:.2f}",
+                "n": len(inside),
+                "mean_score": round(sum(s for s, _ in inside) / len(inside), 4),
+                "observed_elevated_plus": round(sum(y for _, y in inside) / len(inside), 4),
+            }
+        )
+    return rows
+
+
+def _summary(examples: list[Example], results: list[ClassificationResult]) -> dict[str, Any]:
+    risk = risk_scores([e.risk_level for e in examples], [str(r.risk_level) for r in results])
+    read = [i for i, r in enumerate(results) if r.patterns_read]
+    return {
+        "examples": len(examples),
+        "elevated_or_urgent_recall": risk["elevated_or_urgent_recall"],
+        "urgent_recall": risk["urgent_recall"],
+        "false_alarm_rate": risk["false_alarm_rate"],
+        "support": risk["support"],
+        "patterns_micro_f1": label_scores(
+            [examples[i].patterns for i in read], [results[i].patterns for i in read], PATTERN_IDS
+        )["micro"]["f1"],
+        "burnout_micro_f1": label_scores(
+            [examples[i].burnout_signals for i in read],
+            [results[i].burnout_signals for i in read],
+            BURNOUT_IDS,
+        )["micro"]["f1"],
+        "patterns_read_for": len(read),
+    }
+
+
+def _case(example: Example, result: ClassificationResult) -> dict[str, Any]:
+    return {
+        "id": example.id,
+        "language": example.language,
+        "register": example.register,
+        "gold": example.risk_level,
+        "gold_categories": example.risk_categories,
+        "predicted": str(result.risk_level),
+        "predicted_categories": result.risk_categories,
+        "risk_score": result.risk_score,
+        "rules": sorted({str(e.get("rule", "")) for e in result.evidence if e.get("start", 0) >= 0
+                         and str(e.get("label")) not in PATTERN_IDS + BURNOUT_IDS}),
+        "text": example.text,
+    }  # fmt: skip
+
+
 def evaluate(examples: list[Example], results: list[ClassificationResult]) -> dict[str, Any]:
     """The full report for one classifier on one set of examples."""
-    english = [i for i, r in enumerate(results) if r.language in ("en", "und")]
+    read = [i for i, r in enumerate(results) if r.patterns_read]
+    gold_levels = [e.risk_level for e in examples]
+    by_language = {}
+    for lang in LANGUAGES:
+        idx = [i for i, e in enumerate(examples) if e.language == lang]
+        if idx:
+            by_language[lang] = _summary([examples[i] for i in idx], [results[i] for i in idx])
+    by_register = {}
+    for register in REGISTERS:
+        idx = [i for i, e in enumerate(examples) if e.register == register]
+        if idx:
+            by_register[register] = _summary([examples[i] for i in idx], [results[i] for i in idx])
+    misses = [
+        _case(e, r)
+        for e, r in zip(examples, results, strict=True)
+        if (e.risk_level in HIGH and str(r.risk_level) not in HIGH)
+        or (e.risk_level == "urgent" and str(r.risk_level) != "urgent")
+    ]
+    false_alarms = [
+        _case(e, r)
+        for e, r in zip(examples, results, strict=True)
+        if e.risk_level not in HIGH and str(r.risk_level) in HIGH
+    ]
     return {
         "examples": len(examples),
         "patterns": label_scores(
-            [examples[i].patterns for i in english],
-            [results[i].patterns for i in english],
-            PATTERN_IDS,
+            [examples[i].patterns for i in read], [results[i].patterns for i in read], PATTERN_IDS
         ),
         "burnout_signals": label_scores(
-            [examples[i].burnout_signals for i in english],
-            [results[i].burnout_signals for i in english],
+            [examples[i].burnout_signals for i in read],
+            [results[i].burnout_signals for i in read],
             BURNOUT_IDS,
         ),
-        "risk": risk_scores([e.risk_level for e in examples], [str(r.risk_level) for r in results]),
+        "risk": risk_scores(gold_levels, [str(r.risk_level) for r in results]),
         "risk_categories": label_scores(
             [e.risk_categories for e in examples],
             [r.risk_categories for r in results],
             CATEGORY_IDS,
         ),
-        "english_examples_scored_for_patterns": len(english),
+        "by_language": by_language,
+        "by_register": by_register,
+        "reliability": reliability(gold_levels, [r.risk_score for r in results]),
+        "examples_scored_for_patterns": len(read),
+        "missed_severe": misses,
+        "false_alarms": false_alarms,
     }

@@ -8,7 +8,7 @@ from service.classify.classifier import Classifier, LocalClassifier, RulesClassi
 from service.classify.combined import LLMBackedClassifier
 from service.classify.llm_backend import LLMClassifier
 from service.classify.local_model import LocalModel
-from service.knowledge.embedder import Embedder
+from service.knowledge.embedder import LOCAL_ENCODERS, Embedder, get_embedder
 from service.lib.llm import LLMGateway
 from service.settings import Settings
 
@@ -25,8 +25,17 @@ def local_model() -> LocalModel:
         return _models["default"]
 
 
-def local_classifier(embedder: Embedder) -> Classifier:
-    return LocalClassifier(local_model(), embedder)
+def classifier_embedder(model: LocalModel, fallback: Embedder) -> Embedder:
+    """The encoder the model was trained on (it may differ from the knowledge base's)."""
+    spec = str(model.metadata.get("embedding_model", ""))
+    if spec == fallback.model_id or spec not in LOCAL_ENCODERS:
+        return fallback
+    return get_embedder(spec)
+
+
+def local_classifier(embedder: Embedder) -> LocalClassifier:
+    model = local_model()
+    return LocalClassifier(model, classifier_embedder(model, embedder))
 
 
 def build_classifier(settings: Settings, embedder: Embedder) -> Classifier:
@@ -34,7 +43,7 @@ def build_classifier(settings: Settings, embedder: Embedder) -> Classifier:
     backend = settings.classifier_backend
     if backend == "rules":
         return RulesClassifier()
-    local = LocalClassifier(local_model(), embedder)
+    local = local_classifier(embedder)
     if backend == "llm" or (backend == "auto" and settings.llm_base_url):
         if not settings.llm_base_url:
             raise ValueError("the llm classifier backend needs LLM_BASE_URL")

@@ -1,8 +1,9 @@
 """Training the local classifier reproducibly (`attune classify train`).
 
 Fixed seeds, fixed data files and a fixed split: the same inputs give the same artefact.
-Decision thresholds come from out-of-fold predictions on the training split only; the
-held-out split is never seen here.
+Everything chosen from data — label thresholds, the calibration layer, the risk thresholds —
+comes from out-of-fold predictions on the training split only; the held-out split is never
+seen here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from service.classify.chunks import ChunkedTexts, embed_chunked
 from service.classify.dataset import (
     BURNOUT_IDS,
     CATEGORY_IDS,
@@ -25,19 +27,31 @@ from service.classify.dataset import (
     Example,
     fingerprint,
     label_matrix,
+    register_of,
 )
 from service.classify.features import Featurizer, TfidfBlock
-from service.classify.local_model import RISK_HEADS, LinearHeads, LocalModel
+from service.classify.local_model import RISK_HEADS, LinearHeads, LocalModel, meta_features
 from service.knowledge.embedder import Embedder
 
 SEED = 20261126
 LABEL_C = 4.0
 RISK_C = 4.0
 FOLDS = 5
-# Safety thresholds buy as much recall as a false-alarm budget allows (out-of-fold, model
-# alone): a missed crisis is the worst failure, a hotline for a happy couple the second worst.
-MAX_FALSE_ALARM_ELEVATED = 0.03
-MAX_FALSE_ALARM_URGENT = 0.01
+# The stated cost behind the risk thresholds, applied at the prevalence we expect in real use
+# (the labelled data over-represents danger on purpose: about one text in five is elevated+).
+# - elevated or worse: a missed case (no safety response, no coach alerted) is worth 20 false
+#   alarms (a hotline shown and a coach's time spent on someone who did not need it); we expect
+#   about 5 % of real check-ins to be elevated or worse;
+# - urgent, among texts read elevated or worse: an urgent case read as merely elevated (a coach
+#   alerted, but not first in the queue, the crisis line not first) is worth 5 urgent false
+#   alarms; about 30 % of elevated-or-worse texts are urgent;
+# - concern: a missed concern (no gentle check-in question) is worth 2 needless questions;
+#   about 15 % of check-ins carry some distress.
+COST_OF_MISS = {"concern_plus": 2.0, "elevated_plus": 20.0, "urgent": 5.0}
+PREVALENCE = {"concern_plus": 0.15, "elevated_plus": 0.05, "urgent": 0.30}
+# Thresholds are taken from a grid over calibrated probabilities, never below this floor:
+# below it the out-of-fold estimate rests on a handful of texts.
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 Progress = Callable[[str], None]
 
@@ -69,7 +83,11 @@ def fit_block(
 
 
 def _fit_heads(
-    features: sparse.csr_matrix, targets: npt.NDArray[np.int8], c: float
+    features: sparse.csr_matrix | npt.NDArray[np.float32],
+    targets: npt.NDArray[np.int8],
+    c: float,
+    *,
+    balanced: bool = True,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     coef = np.zeros((targets.shape[1], features.shape[1]), dtype=np.float32)
     intercept = np.zeros(targets.shape[1], dtype=np.float32)
@@ -78,7 +96,9 @@ def _fit_heads(
         if y.min() == y.max():  # a label absent from training: never predicted
             intercept[j] = -20.0
             continue
-        model = LogisticRegression(C=c, max_iter=4000, class_weight="balanced")
+        model = LogisticRegression(
+            C=c, max_iter=4000, class_weight="balanced" if balanced else None
+        )
         model.fit(features, y)
         coef[j] = model.coef_[0]
         intercept[j] = model.intercept_[0]
@@ -87,16 +107,6 @@ def _fit_heads(
 
 def _sigmoid(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=np.float32)
-
-
-def out_of_fold(
-    features: sparse.csr_matrix, targets: npt.NDArray[np.int8], c: float
-) -> npt.NDArray[np.float32]:
-    proba = np.zeros(targets.shape, dtype=np.float32)
-    for train_idx, test_idx in KFold(FOLDS, shuffle=True, random_state=SEED).split(targets):
-        coef, intercept = _fit_heads(features[train_idx], targets[train_idx], c)
-        proba[test_idx] = _sigmoid(features[test_idx] @ coef.T + intercept)
-    return proba
 
 
 def best_f1_threshold(proba: npt.NDArray[np.float32], y: npt.NDArray[np.int8]) -> float:
@@ -115,41 +125,142 @@ def best_f1_threshold(proba: npt.NDArray[np.float32], y: npt.NDArray[np.int8]) -
     return round(0.5 * best_t + 0.5 * 0.45, 4)
 
 
-def risk_targets(examples: list[Example]) -> npt.NDArray[np.int8]:
-    levels = [e.risk_level for e in examples]
-    heads = np.array(
+def level_targets(levels: list[str]) -> npt.NDArray[np.int8]:
+    return np.array(
         [
             [lvl != "none" for lvl in levels],
             [lvl in ("elevated", "urgent") for lvl in levels],
             [lvl == "urgent" for lvl in levels],
         ],
         dtype=np.int8,
-    ).T
-    return np.hstack([heads, label_matrix(examples, CATEGORY_IDS, "risk_categories")])
+    ).T.reshape(len(levels), 3)
 
 
-def recall_threshold(
-    proba: npt.NDArray[np.float32], y: npt.NDArray[np.int8], *, max_false_alarm: float
+def risk_targets(examples: list[Example]) -> npt.NDArray[np.int8]:
+    return np.hstack(
+        [
+            level_targets([e.risk_level for e in examples]),
+            label_matrix(examples, CATEGORY_IDS, "risk_categories"),
+        ]
+    )
+
+
+def cost_threshold(
+    proba: npt.NDArray[np.float32],
+    y: npt.NDArray[np.int8],
+    *,
+    cost_of_miss: float,
+    prevalence: float,
 ) -> tuple[float, dict[str, float]]:
-    """The lowest threshold (most recall) whose out-of-fold false-alarm rate stays in budget.
-
-    The model is tuned on its own, without the rules: the rules were written while reading the
-    training texts, so on them they look perfect, which says nothing about new writing.
-    """
-    negatives = max(1, int((y == 0).sum()))
+    """The threshold with the lowest expected cost per text in real use, from out-of-fold rates:
+    cost_of_miss × prevalence × miss rate + (1 − prevalence) × false-alarm rate."""
     positives = max(1, int(y.sum()))
-    chosen, stats = 0.99, {"oof_recall": 0.0, "oof_false_alarm": 0.0}
-    for t in np.arange(0.99, 0.02, -0.01):
+    negatives = max(1, int((y == 0).sum()))
+    best: tuple[float, float, dict[str, float]] | None = None
+    for t in THRESHOLD_GRID:
         pred = proba >= t
-        false_alarm = float((pred & (y == 0)).sum()) / negatives
-        if false_alarm > max_false_alarm:
-            break
-        recall = float((pred & (y == 1)).sum()) / positives
-        chosen, stats = (
-            float(t),
-            {"oof_recall": round(recall, 4), "oof_false_alarm": round(false_alarm, 4)},
-        )
-    return chosen, stats
+        miss_rate = int((~pred & (y == 1)).sum()) / positives
+        false_alarm_rate = int((pred & (y == 0)).sum()) / negatives
+        cost = cost_of_miss * prevalence * miss_rate + (1 - prevalence) * false_alarm_rate
+        stats = {
+            "oof_recall": round(1 - miss_rate, 4),
+            "oof_false_alarm": round(false_alarm_rate, 4),
+            "expected_cost": round(cost, 5),
+        }
+        if best is None or cost < best[0] - 1e-12:
+            best = (cost, float(t), stats)
+    assert best is not None
+    return best[1], best[2]
+
+
+@dataclass
+class ChunkData:
+    """Chunk-level features and which training text each chunk belongs to."""
+
+    features: sparse.csr_matrix
+    owner: npt.NDArray[np.int64]
+
+
+def worst_chunk(
+    proba: npt.NDArray[np.float32], owner: npt.NDArray[np.int64], n_texts: int
+) -> npt.NDArray[np.float32]:
+    """Per text and head, the highest chunk probability."""
+    out = np.zeros((n_texts, proba.shape[1]), dtype=np.float32)
+    np.maximum.at(out, owner, proba)
+    return out
+
+
+def fit_chunk_heads(
+    chunks: ChunkData, texts: npt.NDArray[np.int64], targets: npt.NDArray[np.int8], c: float
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Chunk-level level heads from text-level labels (multiple-instance learning).
+
+    Every chunk of a text below a level is a negative for it. A one-chunk text above it is a
+    positive. Of a longer text above it only the chunk the first round scores highest is taken
+    as the positive: the rest of a post about danger is often about the weekend.
+    """
+    chosen = np.isin(chunks.owner, texts)
+    features = chunks.features[chosen]
+    owner = chunks.owner[chosen]
+    counts = np.bincount(owner, minlength=targets.shape[0])
+    single = counts[owner] == 1
+    coef = np.zeros((targets.shape[1], features.shape[1]), dtype=np.float32)
+    intercept = np.zeros(targets.shape[1], dtype=np.float32)
+    for j in range(targets.shape[1]):
+        y_chunk = targets[owner, j]
+        first = single | (y_chunk == 0)
+        c0, b0 = _fit_heads(features[first], y_chunk[first].reshape(-1, 1), c)
+        score = np.asarray(features @ c0[0] + b0[0]).ravel()
+        keep = first.copy()
+        positive_long = np.flatnonzero(~single & (y_chunk == 1))
+        best: dict[int, int] = {}
+        for i in positive_long:
+            text = int(owner[i])
+            if text not in best or score[i] > score[best[text]]:
+                best[text] = int(i)
+        keep[list(best.values())] = True
+        c1, b1 = _fit_heads(features[keep], y_chunk[keep].reshape(-1, 1), c)
+        coef[j], intercept[j] = c1[0], b1[0]
+    return coef, intercept
+
+
+def _calibration(
+    doc: npt.NDArray[np.float32],
+    chunk: npt.NDArray[np.float32],
+    longform: npt.NDArray[np.bool_],
+    targets: npt.NDArray[np.int8],
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The calibration layer (fit on out-of-fold readings) and its own out-of-fold output."""
+    n_meta = meta_features(doc[:, 0], chunk[:, 0], longform).shape[1]
+    coef = np.zeros((len(RISK_HEADS), n_meta), dtype=np.float32)
+    intercept = np.zeros(len(RISK_HEADS), dtype=np.float32)
+    oof = np.zeros((doc.shape[0], len(RISK_HEADS)), dtype=np.float32)
+    folds = list(KFold(FOLDS, shuffle=True, random_state=SEED + 1).split(targets))
+    for j in range(len(RISK_HEADS)):
+        meta = meta_features(doc[:, j], chunk[:, j], longform)
+        y = targets[:, j].reshape(-1, 1)
+        for tr, te in folds:
+            c, b = _fit_heads(meta[tr], y[tr], 1.0, balanced=False)
+            oof[te, j] = _sigmoid(meta[te] @ c[0] + b[0])
+        c, b = _fit_heads(meta, y, 1.0, balanced=False)
+        coef[j], intercept[j] = c[0], b[0]
+    return coef, intercept, oof
+
+
+def featurize(
+    featurizer: Featurizer,
+    texts: list[str],
+    chunked: ChunkedTexts,
+    moods: list[int | None],
+    connections: list[int | None],
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+    """Whole-text features (with and without the mood/connection numbers) and chunk features."""
+    with_scores = featurizer.transform(texts, chunked.documents, moods, connections)
+    none: list[int | None] = [None] * len(texts)
+    text_only = featurizer.transform(texts, chunked.documents, none, none)
+    chunk_none: list[int | None] = [None] * len(chunked.texts)
+    chunk_features = featurizer.transform(chunked.texts, chunked.chunks, chunk_none, chunk_none)
+    return with_scores, text_only, chunk_features
 
 
 def train(
@@ -159,17 +270,15 @@ def train(
     texts = [e.text for e in examples]
     moods = [e.mood for e in examples]
     conns = [e.connection for e in examples]
-    say(f"embedding {len(texts)} training texts")
-    embeddings = embedder.embed(texts)
+    say(f"embedding {len(texts)} training texts in chunks")
+    chunked = embed_chunked(embedder, texts)
     featurizer = Featurizer(
         word=fit_block(texts, "word", (1, 2), 8000),
         char=fit_block(texts, "char_wb", (3, 5), 12000),
     )
-    base = featurizer.transform(texts, embeddings, moods, conns)
-    # Patterns and burnout are read from the words alone: with the mood/connection columns
-    # left empty their weights stay zero, so a low score cannot switch a pattern on or off.
-    no_scores: list[int | None] = [None] * len(texts)
-    text_only = featurizer.transform(texts, embeddings, no_scores, no_scores)
+    base, text_only, chunk_features = featurize(featurizer, texts, chunked, moods, conns)
+    chunks = ChunkData(chunk_features, chunked.owner)
+    longform = np.array([register_of(t) == "longform" for t in texts], dtype=np.bool_)
 
     label_ids = PATTERN_IDS + BURNOUT_IDS
     y_labels = np.hstack(
@@ -177,36 +286,66 @@ def train(
          label_matrix(examples, BURNOUT_IDS, "burnout_signals")]
     )  # fmt: skip
     y_risk = risk_targets(examples)
+    y_levels = y_risk[:, : len(RISK_HEADS)]
 
-    say("cross-validating pattern and burnout heads (5 folds)")
-    oof_labels = out_of_fold(text_only, y_labels, LABEL_C)
+    oof_labels = np.zeros(y_labels.shape, dtype=np.float32)
+    oof_risk = np.zeros(y_risk.shape, dtype=np.float32)
+    oof_chunk = np.zeros(y_levels.shape, dtype=np.float32)
+    folds = list(KFold(FOLDS, shuffle=True, random_state=SEED).split(y_risk))
+    for k, (tr, te) in enumerate(folds, 1):
+        say(f"fold {k}/{FOLDS}: label, risk and chunk heads")
+        coef, bias = _fit_heads(text_only[tr], y_labels[tr], LABEL_C)
+        oof_labels[te] = _sigmoid(text_only[te] @ coef.T + bias)
+        coef, bias = _fit_heads(base[tr], y_risk[tr], RISK_C)
+        oof_risk[te] = _sigmoid(base[te] @ coef.T + bias)
+        coef, bias = fit_chunk_heads(chunks, tr, y_levels, RISK_C)
+        held = np.isin(chunks.owner, te)
+        chunk_p = _sigmoid(np.asarray(chunks.features[held] @ coef.T) + bias)
+        oof_chunk[te] = worst_chunk(chunk_p, chunks.owner[held], len(texts))[te]
+
     label_thresholds = np.array(
         [best_f1_threshold(oof_labels[:, j], y_labels[:, j]) for j in range(len(label_ids))],
         dtype=np.float32,
     )
-    say("cross-validating risk heads (5 folds)")
-    oof_risk = out_of_fold(base, y_risk, RISK_C)
+    say("calibrating the risk levels on out-of-fold readings")
+    cal_coef, cal_bias, oof_cal = _calibration(
+        oof_risk[:, : len(RISK_HEADS)], oof_chunk, longform, y_levels
+    )
+    cal_thresholds = np.zeros(len(RISK_HEADS), dtype=np.float32)
+    threshold_stats: dict[str, Any] = {}
+    for j, head in enumerate(RISK_HEADS):
+        y = y_levels[:, j]
+        proba = oof_cal[:, j]
+        if head == "urgent":  # urgent is only decided among texts read elevated or worse
+            mask = oof_cal[:, 1] >= cal_thresholds[1]
+            proba, y = proba[mask], y[mask]
+        t, stats = cost_threshold(
+            proba, y, cost_of_miss=COST_OF_MISS[head], prevalence=PREVALENCE[head]
+        )
+        cal_thresholds[j] = t
+        threshold_stats[head] = {
+            "threshold": t,
+            "cost_of_miss": COST_OF_MISS[head],
+            "prevalence": PREVALENCE[head],
+            **stats,
+        }
     risk_thresholds = np.full(y_risk.shape[1], 0.5, dtype=np.float32)
-    hi_t, hi_stats = recall_threshold(
-        oof_risk[:, 1], y_risk[:, 1], max_false_alarm=MAX_FALSE_ALARM_ELEVATED
-    )
-    risk_thresholds[1] = hi_t
-    urgent_t, urgent_stats = recall_threshold(
-        oof_risk[:, 2], y_risk[:, 2], max_false_alarm=MAX_FALSE_ALARM_URGENT
-    )
-    risk_thresholds[2] = urgent_t
-    risk_thresholds[0] = best_f1_threshold(oof_risk[:, 0], y_risk[:, 0])
-    for j in range(3, y_risk.shape[1]):
+    for j in range(len(RISK_HEADS), y_risk.shape[1]):
         risk_thresholds[j] = best_f1_threshold(oof_risk[:, j], y_risk[:, j])
 
     say("fitting final heads on the whole training split")
     label_coef, label_bias = _fit_heads(text_only, y_labels, LABEL_C)
     risk_coef, risk_bias = _fit_heads(base, y_risk, RISK_C)
+    chunk_coef, chunk_bias = fit_chunk_heads(chunks, np.arange(len(texts)), y_levels, RISK_C)
     model = LocalModel(
         version=f"local-{fingerprint(examples)}",
         featurizer=featurizer,
         labels=LinearHeads(label_ids, label_coef, label_bias, label_thresholds),
         risk=LinearHeads(RISK_HEADS + CATEGORY_IDS, risk_coef, risk_bias, risk_thresholds),
+        chunk_risk=LinearHeads(
+            list(RISK_HEADS), chunk_coef, chunk_bias, np.full(3, 0.5, dtype=np.float32)
+        ),
+        calibration=LinearHeads(list(RISK_HEADS), cal_coef, cal_bias, cal_thresholds),
         metadata={
             "training_examples": len(examples),
             "data_fingerprint": fingerprint(examples),
@@ -214,10 +353,13 @@ def train(
             "seed": SEED,
             "label_c": LABEL_C,
             "risk_c": RISK_C,
-            "elevated_plus_threshold": hi_stats,
-            "urgent_threshold": urgent_stats,
+            "risk_thresholds": threshold_stats,
         },
     )
     return TrainingResult(
-        model, {"thresholds": dict(zip(model.risk.ids, risk_thresholds.tolist(), strict=True))}
+        model,
+        {
+            "thresholds": threshold_stats,
+            "oof": {"calibrated": oof_cal, "levels": y_levels, "longform": longform},
+        },
     )

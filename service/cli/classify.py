@@ -187,6 +187,42 @@ def print_report(report: dict[str, Any]) -> None:
         f"false alarms [bold]{risk['false_alarm_rate']:.3f}[/bold]  "
         f"(backend {report['backend']}, {report['examples']} examples, split {report['split']})"
     )
+    breakdown = Table(title="by language and register")
+    for column in ("group", "texts", "elevated+ (n)", "recall", "urgent (n)", "urgent recall",
+                   "none/concern (n)", "false alarms", "patterns F1", "burnout F1"):  # fmt: skip
+        breakdown.add_column(column, justify="left" if column == "group" else "right")
+    groups = [*report["by_language"].items(), *report["by_register"].items()]
+    for name, g in groups:
+        sup = g["support"]
+        read = g["patterns_read_for"]
+        breakdown.add_row(
+            name, str(g["examples"]), str(sup["elevated_or_urgent"]),
+            f"{g['elevated_or_urgent_recall']:.3f}", str(sup["urgent"]), f"{g['urgent_recall']:.3f}",
+            str(sup["none_or_concern"]), f"{g['false_alarm_rate']:.3f}",
+            f"{g['patterns_micro_f1']:.3f}" if read else "not read",
+            f"{g['burnout_micro_f1']:.3f}" if read else "not read",
+        )  # fmt: skip
+    console.print(breakdown)
+    if report.get("reliability"):
+        rel = Table(title="reliability of risk_score (calibrated P(elevated or worse))")
+        for column in ("score bin", "texts", "mean score", "observed elevated+"):
+            rel.add_column(column, justify="right")
+        for row in report["reliability"]:
+            rel.add_row(row["bin"], str(row["n"]), f"{row['mean_score']:.3f}",
+                        f"{row['observed_elevated_plus']:.3f}")  # fmt: skip
+        console.print(rel)
+    for title, key in (("missed severe cases", "missed_severe"), ("false alarms", "false_alarms")):
+        cases = report.get(key, [])
+        console.print(f"\n[bold]{title}: {len(cases)}[/bold]")
+        for c in cases:
+            score = "-" if c["risk_score"] is None else f"{c['risk_score']:.2f}"
+            console.print(
+                f"[dim]{c['id']} {c['language']}/{c['register']}[/dim] gold {c['gold']} "
+                f"{c['gold_categories']} → {c['predicted']} {c['predicted_categories']} "
+                f"score {score} rules {c['rules']}",
+                highlight=False,
+            )
+            console.print(f"    {c['text']}", highlight=False, markup=False)
 
 
 def open_input(path: str) -> TextIO:
@@ -225,6 +261,10 @@ def eval_counselchat_command(settings: Settings, csv_path: Path | None, backend:
     for topic, focus in report["focus_topics_all_splits"].items():
         console.print(f"{topic}: {focus['questions']} questions → levels {focus['levels']}, "
                       f"categories {focus['categories']}")  # fmt: skip
+    console.print(
+        f"{len(report['to_read'])} outputs to read (test split read elevated/urgent, and every "
+        "domestic-violence, self-harm and depression question): listed in the report's 'to_read'"
+    )
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     out = REPORTS_DIR / f"counselchat-{report['backend']}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

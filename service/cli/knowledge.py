@@ -198,6 +198,15 @@ def eval_retrieval_command(settings: Settings, split: str, with_classifier: bool
     for mode, s in report["modes"].items():
         table.add_row(mode, f"{s['recall@1']:.3f}", f"{s['recall@3']:.3f}", f"{s['mrr']:.3f}")
     Console().print(table)
+    by_language = Table(title="recall@3 by the language the check-in is written in")
+    modes = list(report["modes"])
+    for column in ("language", "queries", *modes):
+        by_language.add_column(column, justify="right" if column != "language" else "left")
+    for lang, row in report["by_language"].items():
+        by_language.add_row(
+            lang, str(row["queries"]), *(f"{row[m]['recall@3']:.3f}" for m in modes)
+        )
+    Console().print(by_language)
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     out = REPORTS_DIR / f"retrieval-{split}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

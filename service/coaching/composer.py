@@ -10,10 +10,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
 from service.coaching.guard import safe_to_echo, suggests_joint_work
 from service.coaching.resources import LocaleResources
 from service.retrieval.search import RetrievedCard
+from service.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
 
 BACKEND = "offline"
 PROMPT_VERSION = "offline-composer-1"

@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 from service.accounts.service import Accounts
 from service.classify.classifier import CheckInText, Classifier, classify_with_deadline
 from service.classify.provider import local_classifier
-from service.taxonomy import LABEL_IDS
 from service.coaching.composer import resource_block
 from service.coaching.grounding import card_text, partner_private_texts, resource_names
 from service.coaching.guard import GuardContext, Output, check
@@ -48,6 +47,7 @@ from service.lib.llm import LLMError, LLMGateway
 from service.lib.prompts import load_prompt
 from service.persistence.models import Escalation, Generation, Message
 from service.retrieval.search import Query, RetrievedCard, search
+from service.taxonomy import LABEL_IDS
 
 log = structlog.get_logger(__name__)
 MAX_MESSAGE = 4000

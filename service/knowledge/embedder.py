@@ -142,6 +142,9 @@ class OpenAIEmbedder:
         return self.embed(texts)
 
 
+# Encoders that read German, French and Spanish as well as English.
+MULTILINGUAL_ENCODERS = frozenset({"local:multilingual-e5-small", "local:use-multilingual-v3"})
+
 LOCAL_ENCODERS: dict[str, type[LocalMiniLM] | type[LocalE5] | type[LocalUSE]] = {
     LocalMiniLM.model_id: LocalMiniLM,
     LocalE5.model_id: LocalE5,

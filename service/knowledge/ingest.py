@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from service.knowledge.cards import StrategyCard, load_cards
@@ -47,6 +47,39 @@ def needs_ingest(session: Session, directory: Path, embedding_model: str) -> boo
     return on_disk != stored
 
 
+def stored_vector_width(session: Session) -> int:
+    """The dimension of ``knowledge_chunks.embedding`` as the database has it."""
+    width = session.scalar(
+        text(
+            "SELECT atttypmod FROM pg_attribute "
+            "WHERE attrelid = 'knowledge_chunks'::regclass AND attname = 'embedding'"
+        )
+    )
+    return int(width or 0)
+
+
+def fit_vector_width(session: Session, dim: int) -> bool:
+    """The re-embedding migration: when the encoder's width differs from the column's, the
+    column and its HNSW index are rebuilt at the new width and every card is marked for
+    re-embedding (inside the ingest's transaction, so a failure leaves the old index whole)."""
+    if stored_vector_width(session) == dim:
+        return False
+    session.execute(text("DROP INDEX IF EXISTS ix_knowledge_chunks_embedding_hnsw"))
+    session.execute(delete(KnowledgeChunk))
+    # dim is an int from the embedder, never user text; DDL cannot take bind parameters.
+    session.execute(
+        text(f"ALTER TABLE knowledge_chunks ALTER COLUMN embedding TYPE vector({int(dim)})")
+    )
+    session.execute(
+        text(
+            "CREATE INDEX ix_knowledge_chunks_embedding_hnsw ON knowledge_chunks "
+            "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+        )
+    )
+    session.execute(update(KnowledgeCard).values(embedding_model=""))
+    return True
+
+
 def ingest(
     session: Session,
     directory: Path,
@@ -57,6 +90,7 @@ def ingest(
     """Bring the stored knowledge base in line with ``directory``, in the caller's transaction."""
     cards = load_cards(directory)  # validate everything before touching the database
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INGEST_LOCK})
+    fit_vector_width(session, embedder.dim)
     stored = stored_hashes(session)
     report = IngestReport()
     for card in cards:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Computed,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,8 +28,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from service.lib.crypto import current_cipher
-
-EMBEDDING_DIM = 384
 
 
 def utcnow() -> datetime:
@@ -133,6 +132,8 @@ class Classification(Base):
     language: Mapped[str] = mapped_column(String(8), default="und")
     backend: Mapped[str] = mapped_column(String(32))
     model_version: Mapped[str] = mapped_column(String(64))
+    # Calibrated probability of elevated or worse; None from the rules-only/fail-closed paths.
+    risk_score: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     checkin: Mapped[CheckIn] = relationship(back_populates="classification")
@@ -204,7 +205,10 @@ class KnowledgeChunk(Base):
     summary: Mapped[str] = mapped_column(Text)
     heading: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[str] = mapped_column(Text)
-    embedding: Mapped[Any] = mapped_column(Vector(EMBEDDING_DIM))
+    # The width follows the encoder: migration 0001 creates vector(384) and `attune kb ingest`
+    # rebuilds the column at another width when the encoder changes (knowledge/ingest.py), so
+    # the ORM type names no width (it would be cast into every INSERT).
+    embedding: Mapped[Any] = mapped_column(Vector())
     # Title weighs most, then summary, then body (setweight A/B/C).
     tsv: Mapped[Any] = mapped_column(
         TSVECTOR,

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from service.knowledge.embedder import Embedder
 from service.retrieval.search import Mode, Query, search
 
-DATA = Path(__file__).resolve().parents[2] / "evals" / "data" / "retrieval.jsonl"
+DATA_DIR = Path(__file__).resolve().parents[2] / "evals" / "data"
+# English queries, then check-ins written in German, French and Spanish (the cards are English).
+QUERY_FILES = ("retrieval.jsonl", "retrieval_multilingual.jsonl")
 DEPTH = 10  # ranks looked at for MRR
 
 
@@ -24,22 +26,28 @@ class LabelledQuery:
     relevant: frozenset[str]
     risk_categories: tuple[str, ...]
     split: str
+    language: str = "en"
 
 
-def load_queries(path: Path = DATA, split: str = "heldout") -> list[LabelledQuery]:
+def load_queries(
+    split: str = "heldout", files: tuple[str, ...] = QUERY_FILES, directory: Path = DATA_DIR
+) -> list[LabelledQuery]:
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        if split != "all" and row.get("split") != split:
-            continue
-        out.append(
-            LabelledQuery(
-                str(row["id"]), row["text"], frozenset(row["relevant"]),
-                tuple(row.get("risk_categories", [])), row.get("split", ""),
-            )
-        )  # fmt: skip
+    for name in files:
+        path = directory / name
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if split != "all" and row.get("split") != split:
+                continue
+            out.append(
+                LabelledQuery(
+                    str(row["id"]), row["text"], frozenset(row["relevant"]),
+                    tuple(row.get("risk_categories", [])), row.get("split", ""),
+                    str(row.get("locale") or "en").split("-")[0],
+                )
+            )  # fmt: skip
     return out
 
 
@@ -102,8 +110,19 @@ def evaluate(
                                "got": [c.id for c in found[:3]]})  # fmt: skip
         if progress:
             progress()
+    languages = sorted({q.language for q in queries})
     return {
         "queries": len(queries),
         "modes": {name: score(r) for name, r in ranks.items()},
+        "by_language": {
+            lang: {
+                "queries": sum(q.language == lang for q in queries),
+                **{
+                    name: score([r for q, r in zip(queries, rs, strict=True) if q.language == lang])
+                    for name, rs in ranks.items()
+                },
+            }
+            for lang in languages
+        },
         "misses_of_best_mode": misses,
     }

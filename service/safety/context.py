@@ -150,6 +150,12 @@ class ContextAnalyser:
     def _in_sentence(self, spans: tuple[tuple[int, int], ...], lo: int, hi: int) -> bool:
         return any(lo <= s < hi for s, _ in spans)
 
+    def figurative_spans(self) -> tuple[tuple[str, int, int], ...]:
+        """Idioms and media mentions anywhere in the text, matched by a rule or not."""
+        return tuple(("idiom", s, e) for s, e in self._idioms) + tuple(
+            ("media", s, e) for s, e in self._media
+        )
+
     # --- the questions -------------------------------------------------------------------------
     def in_idiom(self, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self._idioms)

@@ -107,7 +107,10 @@ HYPOTHETICAL = _any(
     r"\bsi\s+(?:un\s+jour|jamais)\s+(?:il|elle)\s+(?:me\s+|ma\s+)?(?:frappe|touche|leve|bat|gifle)",
     r"\bsi\s+(?:algun\s+dia|alguna\s+vez|un\s+dia)\s+(?:el|ella\s+)?(?:me\s+)?(?:pega|pegara|toca|tocara|golpea|golpeara)",
     # A question someone asked that the writer answered with no.
-    r"\basked\s+(?:me\s+)?(?:\w+\s+){0,2}?(?:if|whether)\b(?=[^\n]{0,80}\b(?:and\s+)?i\s+(?:said|told\s+\w+|answered)\s+no\b)",
+    r"\basked\s+(?:me\s+)?(?:\w+\s+){0,2}?(?:if|whether)\b(?=[^\n]{0,80}\b(?:and\s+)?i\s+(?:could\s+(?:honestly\s+|truthfully\s+)?"
+    r"|can\s+(?:honestly\s+)?)?(?:said|say|told\s+\w+|answered|answer)\s+no\b)",
+    # A professional's routine questions: "the social worker was asking us questions, does anyone hit her".
+    r"\basking\s+(?:us|me|them|him|her)\s+(?:\w+\s+){0,2}?questions\b",
     # Questions put to someone else, and questions about what a word means.
     r"\b(?:are|were)\s+you\s+(?:\w+\s+)?(?:thinking|having\s+thoughts|suicidal|planning)\b|\basked\s+(?:me\s+|us\s+)?what\b",
 )
@@ -119,12 +122,17 @@ _MEDIA = (
     r"|buch|roman|serie|folge|spiel|lied|doku|artikel|geschichte|tatort|krimi|thriller"
     r"|livre|episode|jeu|chanson|documentaire|histoire"
     r"|pelicula|peli|libro|novela|episodio|juego|cancion|documental|historia|articulo"
+    # Study and training about a subject: "a project at university about domestic abuse".
+    r"|project|thesis|dissertation|essay|lecture|workshop|seminar|webinar|module|coursework|assignment"
+    r"|reportage|sendung|referat|vortrag|hausarbeit|projekt|emission|formation|conference|memoire|expose|atelier"
+    r"|reportaje|programa|charla|taller|tesis|proyecto|ponencia"
 )
 MEDIA = _any(
     rf"\b(?:{_MEDIA})\b[^.!?\n]{{0,25}}?\b(?:about|where|in\s+which|uber|handelt|wo|ou|sur|parle|sobre|donde|trata)\b",
     rf"\b(?:{_MEDIA})\b[^.!?\n]{{0,30}}?\b(?:geschaut|gesehen|geguckt|ging\s+(?:es\s+)?um|geht\s+(?:es\s+)?um)\b",
     rf"\b(?:in|from|im|aus|dans|en|de)\s+(?:the|a|this|that|dem|der|einem|einer|le|la|un|une|ce|cette|el|una|esta|este)\s+(?:{_MEDIA})\b",
     r"\b(?:character|protagonist|heroine|villain|narrator|protagonistin|hauptfigur|personnage|personaje|protagonista)\b",
+    r"\bfor\s+those\s+who\s+(?:havent|have\s+not)\s+(?:read|seen|watched)\b|\b\w+\s+hundred\s+pages\b|\bbook\s+club\b",
     r"\b(?:suicide|death|murder|fight|abuse|rape|violent|shooting)\s+scenes?\b|\bscenes?\s+(?:where|in\s+which|with)\b",
 )
 
@@ -146,6 +154,8 @@ TRIVIAL = _any(
     r"|shopping|haircut|charger|plants?|wifi|alarm|playlist|music|hoodie|blanket|parking)\b",
     r"\b(?:hangover|homework|exams?|meetings?|mondays?|deadline|emails|commute|weather|heat|cold|flu"
     r"|taxes|traffic|gym|workout|cramps|period|hungry|hunger|hambre|faim|hunger)\b",
+    r"\b(?:pierde|pierden|perdio|loses|lose|lost|verliert|verlieren|perd|perdent)\s+(?:\w+\s+){0,2}?(?:otra\s+vez|again|wieder"
+    r"|encore|el\s+(?:domingo|sabado|partido|clasico)|the\s+(?:derby|final|match|game)|das\s+spiel|le\s+match)\b",
     r"\b(?:late|wedding|ikea|wardrobe|instructions|furniture|recipe|karaoke|birthday\s+cake|milk|bills?|credit\s+card"
     r"|mess|receipts?|amazon|packages?|sauce|spicy|dent|scratch|forgot|forget|leftover|fridge|thermostat|netflix)\b",
     r"\b(?:schokolade|pommes|kuchen|kekse|eis|bier|chips|fernbedienung|serie|spoiler|socken"
@@ -163,16 +173,23 @@ JOKE_EXPLICIT = _any(
     # Not meant (by accident) or asked for (consent): "because I asked him to".
     r"\b(?:by\s+accident|accidentally|aus\s+versehen|versehentlich|par\s+accident|sans\s+faire\s+expres|sin\s+querer"
     r"|por\s+accidente)\b|\bon\s+a\s+(?:bien\s+)?ri\b",
+    # The writer's own jokes: "I keep joking about unaliving myself" (a self-harm joke stays a concern).
+    r"\bi\s+(?:\w+\s+)?(?:joke|jokes|joked|joking)\s+about\b",
+    # "noch eine Pivot-Tabelle und ich spring aus dem Fenster": a hyperbole about the last straw.
+    r"\b(?:noch\s+(?:ein|eine|einen|einmal)|one\s+more|encore\s+(?:un|une)|otr[oa]\s+\w+\s+mas)\b[^.!?\n]{0,40}?\b(?:und|and"
+    r"|et|y)\s+(?:ich|i|je|me)\s+(?:\w+\s+)?(?:spring\w*|jump\w*|schmeiss\w*|saute|me\s+jette|me\s+tire|me\s+mato|me\s+tiro"
+    r"|throw\s+myself|kill\s+myself)",
     r"\b(?:because|since|as|and|weil|parce\s+que|porque|y)\s+(?:i|ich|je|yo)\s+(?:\w+\s+)?(?:asked|wanted\s+(?:him|her)\s+to"
     r"|gebeten|lui\s+ai\s+demande|se\s+lo\s+pedi|le\s+pedi)\b",
     # Safekeeping and shared purpose turn "keeps my ID", "took my phone" into care, not control.
-    r"\bbecause\s+i\s+(?:always\s+|keep\s+|tend\s+to\s+)?(?:lose|lost|forget|misplace)\b|\bfor\s+safe\s*keeping\b",
+    # ("for safekeeping" is not listed: written in scare quotes it reports control, not care.)
+    r"\bbecause\s+i\s+(?:always\s+|keep\s+|tend\s+to\s+)?(?:lose|lost|forget|misplace)\b",
     r"\bso\s+(?:that\s+)?we\s+(?:could|can|would)\b|\bat\s+my\s+(?:own\s+)?request\b|\b(?:honestly\s+)?it\s+(?:really\s+)?helps\b",
     r"\bweil\s+ich\s+(?:\w+\s+){0,3}?(?:vergesse|verliere|vergessen\s+habe|verloren\s+habe)\b",
     r"\bparce\s+que\s+je\s+(?:les\s+|le\s+|la\s+)?(?:perds|oublie)\b|\bcest\s+moi\s+qui\s+(?:lui\s+)?(?:ai\s+)?demande\b|\ba\s+ma\s+demande\b",
     r"\bporque\s+(?:yo\s+)?(?:siempre\s+)?(?:lo|la|los|las)\s+(?:pierdo|olvido)\b|\byo\s+se\s+lo\s+pedi\b",
-    r"\bso\s+(?:lieb|suss|suess|sweet|cute)\b|\bcest\s+(?:mignon|adorable)\b|\bque\s+lind[oa]\b"
-    r"|\bwhen\s+i\s+ask\s+(?:him|her|them)\s+to\b|\bto\s+(?:install|update|fix|charge|set\s+up)\s+(?:the|it|my|an?)\b",
+    # Love framing ("it's so sweet") never defuses control (LABELLING.md), so it is not listed here.
+    r"\b(?:when\s+i\s+ask|(?:im\s+)?(?:always\s+)?asking|i\s+(?:always\s+)?ask)\s+(?:him|her|them)\s+to\b|\bto\s+(?:install|update|fix|charge|set\s+up)\s+(?:the|it|my|an?)\b",
 )
 
 # --- past and resolved -----------------------------------------------------------------------
@@ -185,11 +202,20 @@ PAST = _any(
     r"\bin\s+(?:college|high\s+school|uni|university|my\s+(?:teens|twenties|early\s+twenties|late\s+teens))\b",
     r"\banniversary\s+of\b|\bsince\s+i\s+last\b|\bmy\s+old\s+(?:self-?harm\s+)?scars\b",
     r"\bvor\s+(?:\w+\s+)?jahren\b|\bdamals\b|\bfruher\b|\bfrueher\b|\bmein(?:em)?\s+ex\b",
+    r"\bex-?(?:freund\w*|mann|frau|partner\w*)\b|\b(?:mon|ma)\s+(?:ex-?(?:mari|copain|conjoint|compagnon|femme|copine|chum)"
+    r"|ancien\s+(?:copain|mari|conjoint|compagnon)|ancienne\s+(?:copine|femme|conjointe))\b"
+    r"|\bmi\s+ex-?(?:marido|esposo|esposa|novio|novia|pareja)\b|\bexpareja\b",
     r"\bin\s+meiner\s+(?:letzten|fruheren|alten|vorherigen|ersten)\s+beziehung\b|\bals\s+(?:kind|teenager|jugendliche)\b",
     r"\bil\s+y\s+a\s+(?:des|quelques|plusieurs|\d+)\s+ans\b|\bautrefois\b|\bmon\s+ex\b",
     r"\bdans\s+ma\s+(?:relation|couple)\s+(?:precedente|davant)\b|\bquand\s+jetais\s+(?:petite?|ado|jeune|enfant)\b",
     r"\bhace\s+(?:\w+\s+)?anos\b|\bmi\s+ex\b|\ben\s+mi\s+relacion\s+anterior\b",
     r"\bcuando\s+era\s+(?:nina|nino|joven|adolescente|chica|chico)\b|\bde\s+(?:nina|nino|adolescente)\b",
+    # "five years free from self-harm", but "again after three years clean" is a relapse, not the past.
+    r"(?<!\bafter\s)\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty|thirty)\s+(?:years?|months?)\s+"
+    r"(?:since|free|clean)\b|\bwhen\s+i\s+was\s+(?:\w+teen|eight|nine|ten|eleven|twelve|twenty\w*|six|seven)\b",
+    r"\bbetween\s+(?:about\s+)?(?:the\s+ages?\s+(?:of\s+)?)?\d+\s+and\s+\d+\b|\bfrom\s+(?:19|20)\d\d\s+(?:to|until|till)\b"
+    r"|\bnever\s+(?:went|looked|going)\s+back\b",
+    r"\b(?:en|entre|de|desde|hasta|von|bis|zwischen|im\s+jahr)\s+(?:19|20)\d\d\b",
 )
 RESOLVED = _any(
     r"\b(?:im|i\s+am|i\s+feel)\s+(?:\w+\s+)?safe(?:\s+now)?\b|\bsafe\s+now\b",
@@ -212,6 +238,30 @@ RESOLVED = _any(
     r"\b(?:\d+|\w+)\s+years?\s+since\s+i\s+last\b|\bnot\s+in\s+a\s+bad\s+place\b|\bgrateful\s+to\s+(?:be\s+(?:here|alive)|still\s+be\s+here)\b|\bclean\s+streak\b",
     r"\b(?:its|it\s+has)\s+been\s+(?:about\s+|almost\s+|over\s+|like\s+)?\w+\s+years\b(?!\s+of\b)",
     r"\bi\s+left\s+(?:in|back\s+in)\s+(?:19|20)\d\d\b|\bsafe\s+(?:and|&)\s+(?:home|happy|sound)\b",
+    # Recovery told as a count: "10 years clean", "five years free from self harm", "free of it for nine years".
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)\s+(?:years?|months?)\s+(?:clean|free|sober"
+    r"|self[- ]?harm[- ]free)\b|\bfree\s+of\s+it\s+for\b|\b(?:ive|i\s+have)\s+been\s+(?:\w+\s+)?well\s+for\b"
+    r"|\b(?:havent|have\s+not|hasnt)\s+(?:had|felt)\s+(?:a|an|any|the)\s+(?:thoughts?|urges?|episodes?)\b[^.!?\n]{0,30}?"
+    r"\b(?:since|in\s+(?:years|ages|a\s+long\s+time))|\bi\s+left\s+(?:him|her|them\s+)?(?:\w+\s+){0,2}?(?:years?|decades?)\s+ago\b"
+    r"|\bnever\s+(?:went|looked)\s+back\b",
+    # A kind present partner next to an ex's violence: "my wife is so gentle", "he just held me".
+    r"\bmy\s+(?:wife|husband|partner|fiancee?|boyfriend|girlfriend)\s+(?:\w+\s+){0,3}?(?:is|s|shes|hes|has\s+been)\s+\W*(?:so\s+"
+    r"|very\s+|really\s+|always\s+|the\s+most\s+|the\s+)?(?:gentle|gentlest|kind|kindest|patient|safe|lovely|wonderful"
+    r"|sweet|sweetest|caring|supportive|calm|calmest|softest)\b|\bmy\s+(?:wife|husband|partner|fiancee?|boyfriend|girlfriend)"
+    r"\s+(?:has\s+)?never\s+(?:once\s+)?(?:raised|lifted)\s+(?:his|her|their|a)\s+(?:voice|hand)\b"
+    r"|\b(?:doesnt|never)\s+(?:even\s+)?(?:ask|asks|check|checks)\s+where\s+(?:i|im)\b|\bjust\s+held\s+me\b(?!\s+(?:down|against"
+    r"|back|by|there|in\s+place))|\bheld\s+me\s+while\s+i\s+(?:cried|shook|shaking|sobbed)\b",
+    r"\b(?:jetzt|heute|inzwischen|mittlerweile)\s+geht\s+(?:es\s+)?mir\s+(?:\w+\s+)?(?:gut|besser)\b",
+    # A new, kind partner named as such, in de/fr/es.
+    r"\bmein\s+(?:jetziger|heutiger|neuer|aktueller)\s+(?:mann|freund|partner)\b|\bmeine\s+(?:jetzige|heutige|neue|aktuelle)"
+    r"\s+(?:frau|freundin|partnerin)\b|\bmein\s+(?:mann|freund|partner)\s+(?:heute|jetzt)\s+ist\s+(?:so\s+|total\s+|sehr\s+)?"
+    r"(?:lieb|sanft|gut\s+zu\s+mir|liebevoll)\b|\b(?:jetzt|heute|inzwischen|seit\s+\w+\s+jahren)\s+bin\s+ich\s+(?:\w+\s+){0,2}?"
+    r"(?:mit\s+\w+\s+zusammen|verheiratet|glu(?:e)?cklich)\b|\bder\s+(?:sanfteste|liebste|geduldigste)\s+mensch\b",
+    r"\bmon\s+(?:copain|mari|conjoint|compagnon|chum)\s+(?:actuel|daujourdhui)\b|\bma\s+(?:copine|femme|conjointe|compagne"
+    r"|blonde)\s+(?:actuelle|daujourdhui)\b|\b(?:aujourdhui|maintenant|depuis\s+\w+\s+ans)\s+je\s+suis\s+(?:\w+\s+){0,2}?"
+    r"(?:avec\s+\w+|mariee?|heureuse?)\b",
+    r"\bmi\s+(?:pareja|novio|novia|esposo|esposa|marido|mujer)\s+(?:de\s+ahora|actual)\b|\b(?:ahora|hoy|desde\s+hace\s+\w+"
+    r"\s+anos)\s+estoy\s+(?:\w+\s+){0,2}?(?:con\s+\w+|casad[oa]|feliz)\b",
 )
 
 # --- cues that turn a plan or threat into imminent danger (reported as evidence) -------------
@@ -230,22 +280,46 @@ TIMING: dict[str, re.Pattern[str]] = {
         r"\b(?:just|literally\s+just)\s+(?=(?:hit|punched|slapped|kicked|choked|strangled|shoved|pushed|threw|grabbed"
         r"|attacked|beat|drove|took|left|showed|locked|broke|stabbed|cut|burned|texted|called)\b)",
     ),
+    # The same kinds of timing as English: today and tonight, in an hour, this weekend, a named day
+    # ahead, when the partner is home or asleep, just now.
     "de": _any(
-        r"\b(?:heute(?:\s+nacht|\s+abend)?|jetzt|gerade|grade|gleich|sofort|morgen|diese\s+nacht)\b"
-        r"|\bvor\s+(?:einer|zwei|\d+)\s+(?:stunden?|minuten)\b"
+        r"\b(?:heute?(?:\s+(?:nacht|abend|fruh|frueh|morgen))?|jetzt|gerade|grade|gleich|sofort|morgen|diese\s+nacht)\b"
+        r"|\bvor\s+(?:einer|zwei|drei|\d+|ein\s+paar|zehn|zwanzig)\s+(?:stunden?|minuten)\b|\bvorhin\b|\bnachher\b",
+        r"\bin\s+(?:einer|zwei|drei|\d+|ein\s+paar|einer\s+halben)\s+(?:stunden?|minuten)\b|\b(?:dieses|am|nae?chstes)\s+wochenende\b",
+        # A named day ahead; a bare "am Montag" is as often last week as next.
+        r"\b(?:diesen|nae?chsten|bis|ab)\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b",
+        r"\bwenn\s+(?:er|sie)\s+(?:\w+\s+)?(?:heimkommt|nach\s+hause\s+kommt|zurue?ckkommt|wiederkommt|schlae?ft)\b"
+        r"|\bdie\s+ganze\s+nacht\b|\bnach\s+dem\s+(?:abendessen|essen)\b"
+        r"|\bbevor\s+(?:er|sie|jemand|alle|irgendwer)\s+(?:\w+\s+)?(?:aufwacht|aufwachen|heimkommt|heimkommen)\b",
     ),
     "fr": _any(
-        r"\b(?:ce\s+soir|cette\s+nuit|maintenant|aujourdhui|tout\s+de\s+suite|demain|en\s+ce\s+moment|la\s+maintenant)\b"
-        r"|\bil\s+y\s+a\s+(?:une|\d+)\s+(?:heures?|minutes)\b"
+        r"\b(?:ce\s+soir|a\s+soir|cette\s+nuit|maintenant|aujourdhui|tout\s+de\s+suite|demain|en\s+ce\s+moment"
+        r"|la\s+maintenant|ce\s+matin|cet\s+apres-?midi|tout\s+a\s+lheure|tantot)\b"
+        r"|\bil\s+y\s+a\s+(?:une|deux|trois|quelques|\d+|dix|vingt)\s+(?:heures?|minutes)\b",
+        r"\bdans\s+(?:une|deux|trois|quelques|\d+|une\s+demi-?)\s*(?:heures?|minutes|min)\b"
+        r"|\b(?:ce|cette)\s+(?:week-?end|fin\s+de\s+semaine)\b",
+        r"\b(?:ce|d\s*ici|avant|jusqua)\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b"
+        r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+prochain\b",
+        r"\bquand\s+(?:il|elle)\s+(?:\w+\s+)?(?:rentre|rentrera|reviendra|revient|dort|dormira)\b|\btoute\s+la\s+nuit\b"
+        r"|\bapres\s+le\s+(?:souper|diner|repas)\b"
+        r"|\bavant\s+qu\s*(?:il|elle|on|ils|elles|a)\s+(?:\w+\s+)?(?:rentre|revienne|se\s+reveille|reviennent)\b",
     ),
     "es": _any(
-        r"\b(?:esta\s+noche|hoy|ahora(?:\s+mismo)?|ahorita|manana|en\s+este\s+momento)\b"
-        r"|\bhace\s+(?:una|\d+)\s+(?:horas?|minutos)\b"
+        r"\b(?:esta\s+noche|hoy|ahora(?:\s+mismo)?|ahorita|manana|en\s+este\s+momento|esta\s+tarde|al\s+rato"
+        r"|en\s+un\s+rato|hace\s+un\s+rato)\b"
+        r"|\bhace\s+(?:una|un\s+par\s+de|unas|dos|tres|\d+|diez|veinte)\s+(?:horas?|minutos)\b",
+        r"\ben\s+(?:una|un\s+par\s+de|unas|dos|tres|\d+|media)\s+(?:horas?|minutos|hora)\b|\beste\s+fin\s+de\s+semana\b",
+        r"\b(?:este|el\s+proximo|hasta\s+el|antes\s+del)\s+(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b"
+        r"(?!\s+(?:pasado|anterior))",
+        r"\bcuando\s+(?:el|ella)\s+(?:\w+\s+)?(?:llegue|vuelva|regrese|se\s+duerma)\b|\btoda\s+la\s+noche\b"
+        r"|\bdespues\s+de\s+(?:cenar|la\s+cena|comer)\b"
+        r"|\bantes\s+de\s+que\s+(?:\w+\s+)?(?:llegue|vuelva|regrese|se\s+despierte|despierte)\b",
     ),
 }
 MEANS: dict[str, re.Pattern[str]] = {
     "en": _any(
         r"\b(?:pills|tablets|sleeping\s+pills|painkillers|rope|noose|gun|pistol|razors?|blades?)\b",
+        r"\b(?:shotgun|rifle|firearm|hosepipe|charcoal|poison|insulin)\b",
         r"\b(?:bridge|ledge|rooftop|train\s+tracks|overdose|goodbye\s+(?:letters?|notes?))\b",
         r"\b(?:i\s+have|ive\s+got|i\s+made|ive\s+made)\s+a\s+plan\b",
         r"\b(?:knife|knives|medicine|meds|medication|prescriptions?|the\s+bottle|car\s+exhaust|carbon\s+monoxide)\b",
@@ -254,28 +328,45 @@ MEANS: dict[str, re.Pattern[str]] = {
         r"\b(?:everything|it\s+all|all)\s+(?:is\s+|are\s+)?(?:ready|prepared|arranged|in\s+order)\b",
         r"\b(?:ive|i\s+have|i)\s+decided(?=\s*[.!,]|\s+(?:to\s+die|to\s+do\s+it|to\s+end|i\s+will\s+(?:join|do)))",
     ),
+    # The same kinds of means as English: pills and medicine, rope, firearms, blades, heights and
+    # railways, exhaust, a plan, letters, a decision taken.
     "de": _any(
         r"\b(?:tabletten|pillen|schlaftabletten|strick|waffe|pistole|rasierklingen?|klingen?)\b",
+        r"\b(?:seil|gewehr|jagdgewehr|schusswaffe|waffenschrank\w*|schlafmittel|schmerzmittel|beruhigungsmittel|medis"
+        r"|schlauch|auspuff|abgase|kohlenmonoxid|holzkohle|gift|hochhaus)\b|\bvor\s+(?:den|einen)\s+zug\b"
+        r"|\b(?:vom|auf\s+(?:das|dem))\s+dach\b|\bich\s+hab\w*\s+(?:einen|nen)\s+plan\b"
+        r"|\b(?:hab|habe)\s+(?:ich\s+)?alles\s+(?:geregelt|vorbereitet|bereit)\b",
         r"\b(?:brucke|bruecke|gleise|uberdosis|ueberdosis|abschiedsbriefe?)\b|\bich\s+habe\s+einen\s+plan\b",
         r"\b(?:messer|medikamente)\b|\balles\s+ist\s+(?:bereit|vorbereitet|geregelt)\b|\bentschieden\b",
     ),
     "fr": _any(
         r"\b(?:cachets|medicaments|pilules|comprimes|somniferes|corde|arme|pistolet|lames?)\b",
+        r"\b(?:medocs|fusil|carabine|rasoir|noeud\s+coulant|voie\s+ferree|tuyau|pot\s+dechappement|charbon|poison"
+        r"|antidouleurs|anxiolytiques|doliprane|paracetamol)\b|\b(?:du|sur\s+le)\s+toit\b|\bsous\s+(?:le|un)\s+train\b"
+        r"|\b(?:ma\s+decision\s+est\s+prise|cest\s+decide|jai\s+tout\s+ce\s+quil\s+(?:me\s+)?faut|tout\s+est\s+en\s+ordre"
+        r"|jai\s+regle\s+mes\s+affaires|jai\s+choisi\s+(?:le\s+jour|la\s+date))\b",
         r"\b(?:pont|rails|surdose|lettres?\s+dadieu)\b|\bjai\s+un\s+plan\b",
         r"\b(?:couteau|tout\s+est\s+pret|jai\s+tout\s+prepare|jai\s+decide|jai\s+ecrit\s+(?:les|mes|des)\s+lettres)\b",
     ),
     "es": _any(
         r"\b(?:pastillas|pildoras|somniferos|cuerda|soga|arma|pistola|navaja|cuchillas?)\b",
+        r"\b(?:pastis|medicinas|escopeta|rifle|fusil|revolver|azotea|cornisa|manguera|veneno|matarratas|clonazepam"
+        r"|rivotril|paracetamol)\b|\b(?:tome\s+la\s+decision|ya\s+esta\s+decidido|lo\s+tengo\s+decidido"
+        r"|tengo\s+todo\s+lo\s+que\s+necesito|deje\s+(?:todo|mis\s+cosas|mis\s+asuntos)\s+(?:en\s+orden|arreglad[oa]s?))\b",
         r"\b(?:puente|vias\s+del\s+tren|sobredosis|cartas?\s+de\s+despedida)\b|\btengo\s+un\s+plan\b",
         r"\b(?:cuchillo|medicamentos|todo\s+(?:esta\s+)?listo|ya\s+lo\s+decidi|lo\s+he\s+decidido)\b",
     ),
 }
 
 # Pronouns that, directly before a verb, make the writer its subject ("I check my phone").
-WRITER_SUBJECTS = frozenset(["i", "ich", "je", "jai", "yo", "we", "wir", "nous", "nosotros"])
+WRITER_SUBJECTS = frozenset(
+    ["i", "im", "ive", "ich", "je", "jai", "yo", "we", "wir", "nous", "nosotros"]
+)
 SUBJECT_ADVERBS = frozenset(
     [
         "always",
+        "keep",
+        "kept",
         "also",
         "sometimes",
         "often",
@@ -347,7 +438,7 @@ PROFESSIONAL = _any(
     r"\b(?:im|i\s+am|i\s+work\s+as|working\s+as)\s+an?\s+(?:\w+\s+)?(?:paramedic|emt|nurse|doctor|physician|gp"
     r"|therapist|counsel?lor|psychologist|psychiatrist|social\s+worker|police\s+officer|cop|firefighter|dispatcher"
     r"|pharmacist|midwife|carer|caregiver|case\s+worker|crisis\s+worker)\b",
-    r"\b(?:i\s+work|working|volunteer\w*)\s+(?:at|in|on|for)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:hospital|ward|er|ambulance"
+    r"\b(?:i\s+work|working|volunteer\w*)\s+(?:\w+\s+){0,5}?(?:at|in|on|for)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:hospital|ward|er|ambulance"
     r"|shelter|refuge|hotline|helpline|crisis\s+line|clinic|prison)\b|\b(?:suicide|overdose|od|self[- ]harm)\s+(?:call|case|patient)s?\b",
     r"\b(?:bin|arbeite\s+als)\s+(?:\w+\s+)?(?:notfallsanitae?ter\w*|rettungssanitae?ter\w*|sanitae?ter\w*|krankenschwester"
     r"|krankenpfleger\w*|pflegekraft|ae?rztin|arzt|therapeut\w*|psycholog\w*|sozialarbeiter\w*|polizist\w*)\b",

@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from service.safety import cues
+from service.safety.addressed import addressed_spans
 from service.safety.context import ContextAnalyser, Cue
 from service.safety.language import active_languages, detect_language
 from service.safety.lexicons import ALL_RULES
 from service.safety.mentions import Referent
-from service.safety.model import RULES_VERSION, EvidenceSpan, RiskAssessment
+from service.safety.model import RULES_VERSION, ContextSpan, EvidenceSpan, RiskAssessment
 from service.safety.normalize import NormalizedText, normalize
 from service.safety.rule import Kind, Rule
 from service.taxonomy import RiskCategory, RiskLevel
@@ -56,13 +57,40 @@ def _cap(level: RiskLevel, ceiling: RiskLevel) -> RiskLevel:
     return level if ceiling.at_least(level) else ceiling
 
 
-def _judge(rule: Rule, start: int, end: int, ctx: ContextAnalyser) -> list[Finding]:
-    """Apply the context rules to one match; an empty list means the match does not count."""
+@dataclass(frozen=True)
+class Defusal:
+    """A rule match that context explained away or capped, and why."""
+
+    kind: str  # idiom | media | hypothetical | negated | banter | past_resolved | third_party
+    start: int
+    end: int
+    rule_id: str
+
+
+def _judge(
+    rule: Rule, start: int, end: int, ctx: ContextAnalyser, defused: list[Defusal]
+) -> list[Finding]:
+    """Apply the context rules to one match; an empty list means the match does not count.
+
+    Every match that context drops or caps is recorded in ``defused``: the same context then
+    limits what a model alone may raise (``service/classify/decision.py``).
+    """
+
+    def because(kind: str) -> None:
+        defused.append(Defusal(kind, start, end, rule.rule_id))
+
     if rule.guard_writer_subject and ctx.writer_is_subject(start):
         return []
-    if ctx.in_idiom(start, end) or ctx.in_media(start) or ctx.hypothetical(start):
-        return []
+    for kind, applies in (
+        ("idiom", ctx.in_idiom(start, end)),
+        ("media", ctx.in_media(start)),
+        ("hypothetical", ctx.hypothetical(start)),
+    ):
+        if applies:
+            because(kind)
+            return []
     if rule.negatable and ctx.negated(start, end, _own_negations(rule)):
+        because("negated")
         return []
     level, capped, extra = rule.level, False, []
     if rule.urgent_on_timing and (cue := ctx.timing_near(start, end)) is not None:
@@ -70,14 +98,17 @@ def _judge(rule: Rule, start: int, end: int, ctx: ContextAnalyser) -> list[Findi
         extra.append(cue)
     controls = rule.category is RiskCategory.COERCIVE_CONTROL
     if (rule.jokeable or controls) and ctx.joking(start):
+        because("banter")
         if rule.category is not RiskCategory.SELF_HARM:
             return []
         # Jokes about killing oneself still deserve a gentle check-in.
         level, capped, extra = _cap(level, RiskLevel.CONCERN), True, []
     if ctx.past_resolved(start):
+        because("past_resolved")
         level, capped, extra = _cap(level, RiskLevel.CONCERN), True, []
     referent = ctx.referent(start, rule.attribution)
     if referent is Referent.THIRD:
+        because("third_party")
         return [
             Finding(
                 rule.rule_id,
@@ -216,12 +247,13 @@ def assess_risk(
     languages = active_languages(text, locale)
     ctx = ContextAnalyser(norm.text, languages)
     findings: list[Finding] = []
+    defused: list[Defusal] = []
     for rule in ALL_RULES:
         if rule.language not in languages:
             continue
         for m in rule.pattern.finditer(norm.text):
             if m.end() > m.start():
-                findings.extend(_judge(rule, m.start(), m.end(), ctx))
+                findings.extend(_judge(rule, m.start(), m.end(), ctx, defused))
     findings = _apply_means(_apply_mood(findings, mood), ctx)
     findings = _dedupe(_apply_danger_now(findings, ctx))
     own = [f for f in findings if not f.third_party]
@@ -247,4 +279,38 @@ def assess_risk(
         third_party=bool(findings) and not own,
         language=detect_language(text, locale),
         rules_version=RULES_VERSION,
+        defusing=_defusing(defused, ctx, norm, languages),
+        present_danger=_present_danger(own, ctx, norm),
     )
+
+
+def _span(kind: str, start: int, end: int, rule: str, norm: NormalizedText) -> ContextSpan:
+    a, b = norm.original_span(start, end)
+    return ContextSpan(kind, a, b, rule)
+
+
+def _defusing(
+    defused: list[Defusal], ctx: ContextAnalyser, norm: NormalizedText, languages: frozenset[str]
+) -> tuple[ContextSpan, ...]:
+    spans = {_span(d.kind, d.start, d.end, d.rule_id, norm) for d in defused}
+    spans |= {_span(k, a, b, f"context.{k}", norm) for k, a, b in ctx.figurative_spans()}
+    spans |= {_span(k, a, b, r, norm) for k, a, b, r in addressed_spans(norm.text, languages)}
+    return tuple(sorted(spans, key=lambda c: (c.start, c.end, c.kind)))
+
+
+def _present_danger(
+    own: list[Finding], ctx: ContextAnalyser, norm: NormalizedText
+) -> tuple[ContextSpan, ...]:
+    """Signs the danger is present now: a means of self-harm, "he's outside", an urgent
+    finding of the writer's own. Any of them lifts the limit a defusing context sets."""
+    spans = {_span("means", c.start, c.end, f"{c.lang}.context.means", norm) for c in ctx.means}
+    spans |= {
+        _span("danger_now", c.start, c.end, f"{c.lang}.context.danger_now", norm)
+        for c in ctx.danger_now
+    }
+    spans |= {
+        _span("urgent_finding", f.start, f.end, f.rule_id, norm)
+        for f in own
+        if f.level is RiskLevel.URGENT and f.start >= 0
+    }
+    return tuple(sorted(spans, key=lambda c: (c.start, c.end, c.kind)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from service.taxonomy import RiskCategory, RiskLevel
 
 # Bumped whenever a rule changes, so stored assessments say which rules produced them.
-RULES_VERSION = "safety-rules-2"
+RULES_VERSION = "safety-rules-3"
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,18 @@ class EvidenceSpan:
 
 
 @dataclass(frozen=True)
+class ContextSpan:
+    """A stretch of text the rules read in context: a defusing one (an idiom, a past that is
+    over, someone else's danger, fiction, a hypothetical, words aimed at the system) or a
+    present-danger cue (a means, "he's outside", an urgent finding)."""
+
+    kind: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True)
 class RiskAssessment:
     """The rule-based safety reading of one check-in."""
 
@@ -31,3 +43,6 @@ class RiskAssessment:
     third_party: bool
     language: str
     rules_version: str
+    # Context that limits what a model alone may raise, and cues that lift that limit.
+    defusing: tuple[ContextSpan, ...] = ()
+    present_danger: tuple[ContextSpan, ...] = ()

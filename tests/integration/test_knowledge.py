@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from service.taxonomy import RiskCategory
 from service.knowledge.cards import load_cards
 from service.knowledge.ingest import ingest
 from service.persistence.models import KnowledgeCard, KnowledgeChunk
 from service.retrieval.search import Query, search
+from service.taxonomy import RiskCategory
 from tests.conftest import KNOWLEDGE, REPO
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from service.taxonomy import BurnoutSignal, Pattern
 from service.knowledge.cards import CardError, load_cards, parse_card
 from service.knowledge.chunking import chunk_card
+from service.taxonomy import BurnoutSignal, Pattern
 from tests.conftest import KNOWLEDGE
 
 GOOD = """---

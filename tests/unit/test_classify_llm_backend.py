@@ -11,8 +11,8 @@ import pytest
 from structlog.testing import capture_logs
 
 from service.classify.llm_backend import LABELS_SCHEMA, LLMClassifier
-from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 from service.lib.llm import LLMGateway, LLMOutputError, LLMUnavailableError
+from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 from tests.support.scripted_llm import RecordedRequest, ScriptedLLM
 
 TEXT = (

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service.taxonomy import RiskLevel
 from service.coaching.composer import TipInput, compose
 from service.coaching.resources import resources_for
 from service.retrieval.search import RetrievedCard
+from service.taxonomy import RiskLevel
 from tests.conftest import KNOWLEDGE
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.taxonomy import RiskLevel
 from service.coaching.guard import GuardContext, Output, check, check_sentence
+from service.taxonomy import RiskLevel
 
 CTX = GuardContext(risk_level=RiskLevel.NONE, retrieved_ids=frozenset({"technology-as-a-bridge"}))
 

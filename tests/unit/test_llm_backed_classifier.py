@@ -10,8 +10,8 @@ from service.classify.classifier import CheckInText, LocalClassifier
 from service.classify.combined import LLMBackedClassifier
 from service.classify.llm_backend import LLMClassifier
 from service.classify.local_model import LocalModel
-from service.taxonomy import RiskLevel
 from service.lib.llm import LLMGateway
+from service.taxonomy import RiskLevel
 from tests.support.scripted_llm import ScriptedLLM
 
 
@@ -27,8 +27,8 @@ def labels(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def local(embedder: Any) -> LocalClassifier:
-    return LocalClassifier(LocalModel.load(), embedder)
+def local(classifier_embedder: Any) -> LocalClassifier:
+    return LocalClassifier(LocalModel.load(), classifier_embedder)
 
 
 def backed(llm: ScriptedLLM, local: LocalClassifier) -> LLMBackedClassifier:

@@ -21,18 +21,20 @@ from service.classify.classifier import (
 )
 from service.classify.dataset import fingerprint, load_examples, split
 from service.classify.local_model import LocalModel
-from service.taxonomy import RiskLevel
 from service.classify.training import train
 from service.cli.classify import parse_line
 from service.safety import assess_risk
+from service.taxonomy import RiskLevel
 from tests.conftest import REPO
 
-BATCH_FIELDS = {"id", "risk_level", "risk_categories", "patterns", "burnout_signals", "backend"}
+BATCH_FIELDS = {
+    "id", "risk_level", "risk_categories", "patterns", "burnout_signals", "backend", "risk_score",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def classifier(embedder: Any) -> LocalClassifier:
-    return LocalClassifier(LocalModel.load(), embedder)
+def classifier(classifier_embedder: Any) -> LocalClassifier:
+    return LocalClassifier(LocalModel.load(), classifier_embedder)
 
 
 def test_shipped_artefact_matches_the_training_data() -> None:
@@ -41,6 +43,11 @@ def test_shipped_artefact_matches_the_training_data() -> None:
     assert model.metadata["data_fingerprint"] == fingerprint(split(load_examples(), "train"))
     assert len(model.labels.ids) == 24
     assert model.risk.ids[:3] == ["concern_plus", "elevated_plus", "urgent"]
+    assert (
+        model.chunk_risk.ids == model.calibration.ids == ["concern_plus", "elevated_plus", "urgent"]
+    )
+    thresholds = model.metadata["risk_thresholds"]
+    assert thresholds["elevated_plus"]["cost_of_miss"] > 1  # a miss costs more than a false alarm
 
 
 def test_reads_everyday_patterns_with_evidence(classifier: LocalClassifier) -> None:
@@ -60,11 +67,28 @@ def test_urgent_danger_is_urgent(classifier: LocalClassifier) -> None:
     assert "partner_violence" in result.risk_categories
 
 
-def test_non_english_patterns_are_not_guessed(classifier: LocalClassifier) -> None:
-    text = "Wir reden nur noch über Termine und Einkäufe, er sitzt abends nur am Handy."
-    result = classifier.classify(CheckInText(text, locale="de-DE"))
-    assert result.patterns == []
-    assert any("English only" in note for note in result.notes)
+def test_patterns_are_read_in_german_french_and_spanish(classifier: LocalClassifier) -> None:
+    texts = [
+        ("Er sitzt jeden Abend nur am Handy, sogar beim Essen schaut er kaum hoch.", "de-DE"),
+        ("Il passe toutes nos soirées sur son téléphone, même au restaurant il scrolle.", "fr-FR"),
+        ("Se pasa la cena entera mirando el celular, ni me mira cuando le hablo.", "es-MX"),
+    ]
+    results = classifier.classify_batch([CheckInText(t, locale=loc) for t, loc in texts])
+    for (text, _), result in zip(texts, results, strict=True):
+        assert "technoference" in result.patterns, text
+        assert result.patterns_read
+        assert not any("English only" in note for note in result.notes)
+
+
+def test_risk_score_is_a_probability_that_orders_danger(classifier: LocalClassifier) -> None:
+    calm, danger = classifier.classify_batch(
+        [
+            CheckInText("We cooked dinner together and laughed about the dog.", 4, 4),
+            CheckInText("He said if I leave he'll kill me and he took my passport.", 1, 1),
+        ]
+    )
+    assert calm.risk_score is not None and danger.risk_score is not None
+    assert 0.0 <= calm.risk_score < danger.risk_score <= 1.0
 
 
 def test_model_never_lowers_the_rules(classifier: LocalClassifier) -> None:
@@ -104,10 +128,10 @@ def test_failure_or_timeout_fails_closed(broken: Any) -> None:
     assert urgent.risk_level == RiskLevel.URGENT
 
 
-def test_training_is_reproducible(embedder: Any) -> None:
+def test_training_is_reproducible(classifier_embedder: Any) -> None:
     examples = split(load_examples(), "train")[:160]
-    first = train(examples, embedder).model
-    second = train(examples, embedder).model
+    first = train(examples, classifier_embedder).model
+    second = train(examples, classifier_embedder).model
     assert first.version == second.version
     assert np.array_equal(first.labels.coef, second.labels.coef)
     assert np.array_equal(first.risk.thresholds, second.risk.thresholds)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.taxonomy import RiskCategory, RiskLevel
 from service.safety import RULES_VERSION, assess_risk, detect_language
+from service.taxonomy import RiskCategory, RiskLevel
 
 NONE, CONCERN, ELEVATED, URGENT = (
     RiskLevel.NONE,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from service.taxonomy import RiskCategory, RiskLevel
 from service.safety import assess_risk
 from service.safety.language import active_languages
+from service.taxonomy import RiskCategory, RiskLevel
 
 _CASES_FILE = Path(__file__).parent / "data" / "safety_dev_cases.yaml"
 _LEVELS = {level.value: level for level in RiskLevel}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.taxonomy import RiskLevel
 from service.safety.detector import assess_risk
+from service.taxonomy import RiskLevel
 
 
 @pytest.mark.parametrize(

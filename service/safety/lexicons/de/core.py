@@ -73,7 +73,9 @@ RULES: tuple[Rule, ...] = (
         "kill_myself",
         rf"\bich\s+{_GAP}(?:mich\s+(?:\w+\s+){{0,2}}?(?:umbringen|umbringe|umzubringen|toe?ten|erhae?ngen"
         rf"|erschiessen|selbst\s+verletzen|verletzen|ritzen)|mich\s+um\b|mir\s+(?:\w+\s+){{0,2}}?(?:das\s+leben"
-        rf"\s+(?:nehmen|zu\s+nehmen)|(?:et)?was\s+an(?:zu)?tun|(?:et)?was\s+antue))",
+        rf"\s+(?:nehmen|zu\s+nehmen)|(?:et)?was\s+an(?:zu)?tun|(?:et)?was\s+antue))"
+        # "ich bring mich heut Nacht um": the particle comes last, after the time.
+        r"|\bbring(?:e)?\s+(?:ich\s+)?mich\s+(?:\w+\s+){1,3}?um\b(?!\s*\d)(?!\s+(?:den|die|das|meinen|meine|mein|halb|viertel)\b)",
         E,
         urgent_on_timing=True,
         jokeable=True,
@@ -170,10 +172,10 @@ RULES: tuple[Rule, ...] = (
         urgent_on_timing=True,
     ),
     _r(
-        "partner_violence",
+        "concern",
         "writer_threat",
         r"\b(?:ich\s+)?bringe?\s+(?:dich|ihn|sie)\s+um\b(?!\s*\d)",
-        E,
+        C,
         jokeable=True,
     ),
     _r(
@@ -208,7 +210,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "injuries_and_violence",
-        r"\bblaue\s+flecken\b|\bblaues\s+auge\b|\b(?:ist|wird)\s+(?:\w+\s+)?(?:gewalttae?tig|handgreiflich)\b"
+        r"(?<!\bbis\s)\bblaue\s+flecken\b|\bblaues\s+auge\b|\b(?:ist|wird)\s+(?:\w+\s+)?(?:gewalttae?tig|handgreiflich)\b"
         r"|\bhae?usliche\s+gewalt\b",
         E,
         attribution=AUTO,
@@ -317,7 +319,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         "concern",
         "hopeless",
-        r"\bich\s+kann\s+nicht\s+mehr\b|\bwas\s+(?:bringt|soll)\s+(?:das|es)\s+(?:alles\s+)?(?:noch|ue?berhaupt)\b"
+        # "ich kann nicht mehr" on its own, not "ich kann nicht mehr glauben, dass ...".
+        r"\bich\s+kann\s+nicht\s+mehr\b(?=\s*(?:[^\w\s]|$)|\s+(?:und|ich|es|das|so|weiter)\b)|\bwas\s+(?:bringt|soll)\s+(?:das|es)\s+(?:alles\s+)?(?:noch|ue?berhaupt)\b"
         r"|\b(?:hat\s+)?(?:doch\s+)?(?:alles\s+)?keinen\s+sinn\s+mehr\b|\bsinnlos\b|\bhoffnungslos\b"
         r"|\b(?:wird\s+sich\s+)?(?:nie|niemals)\s+(?:was\s+|etwas\s+)?ae?ndern\b|\bae?ndert\s+sich\s+(?:eh\s+)?nie\b"
         r"|\bhalte\s+(?:das|es)\s+nicht\s+mehr\s+aus\b|\bich\s+gebe?\s+auf\b|\bgefangen\b|\bkein\s+ausweg\b",

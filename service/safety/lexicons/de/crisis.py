@@ -59,6 +59,7 @@ RULES: tuple[Rule, ...] = (
         r"|aus\s+dem\s+fenster)\b",
         E,
         urgent_on_timing=True,
+        jokeable=True,
     ),
     _r(
         "self_harm",
@@ -101,10 +102,17 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "threat_inverted",
-        rf"\b(?:bringt|wird|will|wue?rde)\s+(?:er|sie)\s+mich\s+(?:\w+\s+){{0,2}}?um(?:bringen)?\b{_NOT_TIME}"
-        rf"|\bbringe?\s+ich\s+(?:dich|ihn|sie)\s+um\b{_NOT_TIME}",
+        rf"\b(?:bringt|wird|will|wue?rde)\s+(?:er|sie)\s+mich\s+(?:\w+\s+){{0,2}}?um(?:bringen)?\b{_NOT_TIME}",
         E,
         urgent_on_timing=True,
+        jokeable=True,
+    ),
+    _r(
+        "concern",
+        "writer_threat_inverted",
+        # "..., bring ich ihn um": the writer's own anger, as in lexicon_de's writer_threat.
+        rf"\bbringe?\s+ich\s+(?:dich|ihn|sie)\s+um\b{_NOT_TIME}",
+        RiskLevel.CONCERN,
         jokeable=True,
     ),
     _r(

@@ -131,7 +131,10 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "threat_authorities",
-        r"\b(?:call|calling|report\s+me\s+to)\s+(?:the\s+)?(?:immigration|ice|social\s+services|cps|child\s+services)\b"
+        # The partner's threat to call the authorities; the writer calling CPS about a neighbour is not it.
+        r"\b(?:he|she|they|hes|shes|hed|shed|hell|shell|theyll|threat\w*|says?|said)\b[^.!?\n]{0,40}?\b(?:call|calling"
+        r"|report\s+me\s+to)\s+(?:the\s+)?(?:immigration|ice|social\s+services|cps|child\s+services)\b"
+        r"|\breport\s+me\s+to\s+(?:the\s+)?(?:immigration|ice|social\s+services|cps|child\s+services)\b"
         r"|\b(?:get|have)\s+me\s+deported\b|\bdeport(?:ed)?\s+me\b|\b(?:tell|tells|told)\s+(?:\w+\s+){0,3}?(?:that\s+)?"
         r"(?:im|i\s+am)\s+(?:the\s+)?(?:abuser|abusive|crazy|unstable|confused|insane|an\s+unfit|unfit)\b",
         E,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from service.safety.lexicons.en.self_injury import TOOL_TAIL
 from service.safety.rule import Attribution, Kind, Rule, make_rule
 from service.taxonomy import RiskLevel
 
@@ -38,7 +39,10 @@ RULES: tuple[Rule, ...] = (
         rf"\b(?:took|taken|take|taking|swallow(?:ed|ing)?|pop(?:ped|ping)|down(?:ed|ing))\s+"
         rf"(?:all\s+(?:of\s+)?(?:my|the)\s+|a\s+(?:bunch|lot|handful|bottle|whole\s+bottle|box|pack)\s+of\s+"
         rf"(?:my\s+)?|too\s+many\s+|(?:\d+|ten|twenty|thirty|forty|fifty|a\s+hundred)\s+|the\s+(?:whole|entire)"
-        rf"\s+(?:bottle|box|pack)\s+of\s+){_PILLS}\b",
+        rf"\s+(?:bottle|box|pack)\s+of\s+){_PILLS}\b"
+        # "took like 30 of my mom's sleeping pills like an hour ago".
+        rf"|\b(?:took|taken|swallowed|downed)\s+(?:like\s+|about\s+|around\s+|maybe\s+|over\s+)?(?:\d{{2,}}|twenty|thirty|forty"
+        rf"|fifty)\s+(?:of\s+)?(?:my\s+|the\s+|his\s+|her\s+|\w+s\s+)?{_PILLS}\b",
         U,
     ),
     _r(
@@ -118,17 +122,17 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         "self_harm_word",
         r"\b(?:cut(?:ting)?|burn(?:ing|ed|t)?|hurt(?:ing)?|harm(?:ing|ed)?|hit(?:ting)?"
-        r"|punch(?:ed|ing)?|slap(?:ped|ping)?|scratch(?:ed|ing)?|bit|bite|biting|starv(?:e|ing)|punish(?:ing|ed)?)"
+        r"|punch(?:ed|ing)?|slap(?:ped|ping)?|scratch(?:ed|ing)?|bit|bite|biting|starv(?:e|ed|ing)|punish(?:ing|ed)?)"
         r"\s+myself\b|\b(?:started|start)\s+cutting\s+again\b|\bcutting\s+again\b"
-        r"|\b(?:burning|cutting|slashing|scratching|carving)\s+(?:into\s+)?my\s+(?:arms?|wrists?|legs?|thighs?|skin"
-        r"|stomach)\b",
+        r"|\b(?:burning|cutting|slashing|scratching|carving)\s+(?:into\s+)?my\s+(?:upper\s+|inner\s+)?(?:arms?|wrists?|legs?"
+        r"|thighs?|skin|stomach|hips?|forearms?|ankles?)\b" + TOOL_TAIL,
         E,
         urgent_on_timing=True,
     ),
     _r(
         "self_harm",
         "self_harm_noun",
-        r"\bself[- ]?harm(?:ing|ed)?\b(?!\s+scars)",
+        r"(?<!\bposting\sabout\s)(?<!\bposts\sabout\s)(?<!\bposted\sabout\s)\bself[- ]?harm(?:ing|ed)?\b(?!\s+scars)",
         E,
         attribution=AUTO,
         urgent_on_timing=True,
@@ -219,7 +223,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         "concern",
         "hopeless",
-        r"\b(?:hopeless|helpless|worthless|no\s+way\s+out|no\s+hope|lost\s+all\s+hope|i\s+give\s+up"
+        r"\b(?:hopeless(?!\s+(?:with|at|romantic|case\s+(?:with|at))|\s+about\s+(?:us|our|this\s+(?:relationship|marriage)|the\s+"
+        r"(?:relationship|marriage)|my\s+(?:relationship|marriage)|him|her|them)\b)|helpless|worthless|no\s+way\s+out|no\s+hope"
+        r"(?!\s+for\s+(?:us|our|this\s+(?:relationship|marriage)|the\s+(?:relationship|marriage)))|lost\s+all\s+hope|i\s+give\s+up"
         r"|giving\s+up\s+on\s+(?:everything|life)|trapped)\b|\bhate\s+my\s+life\b|\bi\s+hate\s+myself\b"
         r"|\b(?:im|feel\s+like)\s+(?:such\s+|just\s+)?a\s+burden\b"
         r"|\bwant\s+to\s+(?:just\s+)?disappear\b(?!\s+(?:for|to|from|on|into|with|somewhere)\b)"
@@ -227,6 +233,15 @@ RULES: tuple[Rule, ...] = (
         r"|\bso\s+(?:tired|exhausted)\s+of\s+(?:everything|it\s+all)\b",
         C,
         kind=Kind.HOPELESS,
+    ),
+    _r(
+        "concern",
+        "relationship_hopeless",
+        # Hopeless about the couple, not about living: a concern the mood number does not raise.
+        r"\bhopeless\s+about\s+(?:us|our|this\s+(?:relationship|marriage)|the\s+(?:relationship|marriage)|my\s+(?:relationship"
+        r"|marriage)|him|her|them)\b|\bno\s+hope\s+for\s+(?:us|our|this\s+(?:relationship|marriage)|the\s+(?:relationship"
+        r"|marriage))\b",
+        C,
     ),
     _r(
         "concern",

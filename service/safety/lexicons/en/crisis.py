@@ -111,7 +111,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:took|taken|swallowed|downed|popped)\s+(?:a\s+(?:load|lot|bunch|handful|heap|ton)\s+of|loads\s+of|all\s+(?:of\s+)?"
         r"(?:my|the)|too\s+many|\d{2,}|twenty|thirty|forty|fifty)\s+(?:my\s+|the\s+)?(?:paracetamol|acetaminophen|tylenol"
         r"|ibuprofen|aspirin|codeine|tramadol|oxy\w*|xanax|valium|diazepam|benadryl|sleeping\s+tablets|antidepressants"
-        r"|sertraline|insulin|lithium)\b"
+        r"|sertraline|insulin|lithium|co-?codamol|codamol|naproxen|zopiclone|amitriptyline|propranolol|quetiapine|seroquel"
+        r"|melatonin|nytol|sleeping\s+pills)\b"
         rf"|\b{_PILLS}\b[^.!?\n]{{0,80}}?\b(?:going\s+to|gonna|will|ll)\s+(?:take|swallow)\s+(?:them|it)\s+all\b",
         U,
     ),
@@ -138,6 +139,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         "self_harm",
         "wont_be_here",
+        # Someone else's end of life is grief: "she's scared her mom won't be around much longer".
+        r"\b(?=wont|will\s+not)(?<!\bmom\s)(?<!\bmum\s)(?<!\bdad\s)(?<!\bmother\s)(?<!\bfather\s)(?<!\bgrandma\s)(?<!\bgrandpa\s)(?<!\bnan\s)"
+        r"(?<!\bdog\s)(?<!\bcat\s)(?<!\bhe\s)(?<!\bshe\s)(?<!\bthey\s)(?<!\bparents\s)"
         r"\b(?:wont|will\s+not)\s+be\s+(?:here|around|alive)\s+(?:much\s+longer|for\s+(?:much\s+)?longer|any\s*more"
         r"|by\s+(?:then|morning|the\s+weekend))\b",
         E,
@@ -152,7 +156,9 @@ RULES: tuple[Rule, ...] = (
         r"|fastest|surest)\s+ways?\s+to\s+(?:die|go|end\s+it|kill\s+(?:my|your)self)|ways\s+to\s+(?:die|end\s+it"
         r"|kill\s+myself|commit\s+suicide)|how\s+to\s+(?:die|end\s+it|kill\s+myself|overdose|hang\s+myself)"
         r"|(?:lethal|fatal|deadly)\s+doses?|how\s+(?:many|much)\s+(?:of\s+(?:my|the|these)\s+)?(?:\w+\s+)?"
-        r"(?:it\s+)?(?:would|it\s+would|it\s*d|to)\s+(?:take|kill))",
+        r"(?:it\s+)?(?:would|it\s+would|it\s*d|to)\s+(?:take|kill))"
+        # A novelist's research on a character ("how much digoxin it would take to stop a man's heart").
+        r"(?!\s+(?:to\s+)?(?:stop|kill)\s+(?:a|his|her|the|someone|somebody|anyone|my\s+(?:character|villain))\b)",
         E,
         urgent_on_timing=True,
     ),

@@ -27,6 +27,8 @@ RULES: tuple[Rule, ...] = (
         rf"\b{_PILLS}\s+(?:are\s+)?(?:all\s+)?(?:counted|lined\s+up|laid\s+out|saved\s+up|set\s+out|stockpiled)\b|\b(?:have|got)\s+(?:the|my|all\s+the)\s+{_PILLS}\s+(?:counted|lined\s+up|laid\s+out|ready)\b"
         r"|\btake\s+everything\s+in\s+the\s+(?:\w+\s+)?(?:cabinet|cupboard|drawer)\b",
         U,
+        # Whose pills: a crisis-line caller's are someone else's.
+        attribution=AUTO,
     ),
     _r(
         "self_harm",

@@ -56,6 +56,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "strangled",
+        # Held under water is strangulation's sibling: "he held my face underwater in the lake".
+        r"\b(?:held|holds|holding|pushed|pushes|shoved|forced)\s+my\s+(?:head|face)\s+(?:\w+\s+)?(?:under|underwater|into\s+the"
+        r"|in\s+the)\s*(?:the\s+)?(?:water|bath|sink|pool|lake|toilet|tub|pillow)?\b|"
         r"\b(?:hands?|fingers|arm|forearm|knee)\s+(?:\w+\s+)?(?:around|on|against|across|over)\s+my\s+(?:throat|neck"
         r"|windpipe)\b|\b(?:squeez|press|crush|pinn)\w*\s+(?:\w+\s+)?my\s+(?:throat|neck|windpipe)\b"
         r"|\b(?:blacked|passed)\s+out\b[^.!?\n]{0,60}?\b(?:chok|strangl|squeez)\w*|\b(?:chok|strangl)\w*\b[^.!?\n]{0,60}?"
@@ -180,7 +183,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "leave_only_with_leave",
-        r"\b(?:cant|cannot|can\s+not|not\s+allowed\s+to)\s+(?:go|leave|step|get)\s+(?:out|outside|anywhere|the\s+house"
+        # "she can't go anywhere without him" is a friend's story, not the writer's.
+        r"(?<!\bshe\s)(?<!\bhe\s)(?<!\bthey\s)\b(?:cant|cannot|can\s+not|not\s+allowed\s+to)\s+(?:go|leave|step|get)\s+(?:out"
+        r"|outside|anywhere|the\s+house"
         r"|the\s+flat|home)\b[^.!?\n]{0,20}?\bwithout\s+(?:telling|asking|his|her|him|permission|checking\s+with)\b",
         E,
         negatable=False,

@@ -115,6 +115,16 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         "partner_violence",
+        "burned_me",
+        # The partner burning the writer: "he burnt my arm with a cigarette" (the writer's own burns
+        # are self_injury).
+        rf"\b(?:{HE}|my\s+(?:husband|wife|partner|boyfriend|girlfriend|ex))\s+(?:\w+\s+)?(?:burned|burnt|burns|scalded)\s+"
+        r"(?:me|my\s+\w+)\s+(?:\w+\s+){0,2}?with\b",
+        E,
+        urgent_on_timing=True,
+    ),
+    _r(
+        "partner_violence",
         "when_we_fight",
         r"\b(?:when|whenever|every\s+time)\s+we\s+(?:fight|argue|row)\s*,?\s+(?:he|she)\s+(?:throws|hits|punches|slaps|shoves"
         r"|pushes|chokes|kicks|bites|grabs|scratches)\b|\b(?:he|she)\s+(?:only\s+|just\s+|still\s+|always\s+)?(?:hits|punches"
@@ -201,8 +211,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "isolation_more",
-        r"\b(?:havent|have\s+not|hadnt)\s+seen\s+(?:anyone|anybody|my\s+(?:family|friends|parents))\s+(?:but|except|other\s+than)"
-        r"\s+(?:him|her)\b|\b(?:cancels?|cancelled|canceled)\s+my\s+(?:doctors?\s+|medical\s+|therapy\s+|hospital\s+)?"
+        r"\b(?:cancels?|cancelled|canceled)\s+my\s+(?:doctors?\s+|medical\s+|therapy\s+|hospital\s+)?"
         r"(?:appointments?|therapy|sessions)\b|\bmoves?\s+my\s+(?:wheelchair|walker|cane|crutches|hearing\s+aids?|glasses)\s+"
         r"(?:out\s+of\s+reach|away)\b|\b(?:taken|took|takes)\s+over\s+(?:all\s+)?(?:of\s+)?my\s+(?:bank\s+cards?|cards"
         r"|accounts?|phone|email)\b",
@@ -265,7 +274,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:shower|bath|water)\b|\b(?:should|shouldve)\s+never\s+(?:have\s+)?been\s+born\b"
         rf"|\b{KIDS}\b[^.!?\n]{{0,80}}?\b(?:grabbed|dragged|yanked|shook|threw|slammed)\s+(?:her|him|them)\s+(?:by|up|down|across"
         r"|against|into)\b|\b(?:baby|infant|newborn)\b[^.!?\n]{0,80}?\b(?:shook|shaking|shakes)\s+(?:him|her|it)\b"
-        r"|\b(?:burnt|burned)\s+(?:\w+\s+){0,3}?with\s+(?:a\s+)?(?:cigarette|lighter|iron)\b",
+        r"|\b(?:burnt|burned)\s+(?!my\b|myself\b|me\b)(?:\w+\s+){0,3}?with\s+(?:a\s+)?(?:cigarette|lighter|iron)\b",
         E,
         attribution=OTHER,
         urgent_on_timing=True,

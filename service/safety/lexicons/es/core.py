@@ -67,7 +67,8 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         "kill_myself",
         r"\b(?:me\s+voy\s+a\s+(?:matar|suicidar)|voy\s+a\s+(?:matarme|suicidarme)|quitarme\s+la\s+vida"
-        r"|acabar\s+con\s+(?:mi\s+vida|todo)|terminar\s+con\s+(?:mi\s+vida|todo)|me\s+mato)\b",
+        r"|acabar\s+con\s+(?:mi\s+vida|todo)|terminar\s+con\s+(?:mi\s+vida|todo)|me\s+mato"
+        r"|me\s+(?:pego|pegaria|voy\s+a\s+pegar)\s+un\s+tiro|pegarme\s+un\s+tiro)\b",
         E,
         urgent_on_timing=True,
         jokeable=True,
@@ -116,7 +117,8 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         "other",
         r"\b(?:el|ella)\s+(?:\w+\s+){0,2}?(?:quiere|queria)\s+(?:\w+\s+)?(?:morir|morirse|matarse)\b"
-        r"|\b(?:se\s+quiere|quiere|intento|va\s+a)\s+(?:matar|suicidar)(?:se)?\b|\bse\s+corta\b"
+        # "se va a matar" / "va a matarse", not "me va a matar" (a threat against the writer).
+        r"|\bse\s+(?:quiere|va\s+a|intento)\s+(?:matar|suicidar)\b|\b(?:quiere|intento|va\s+a)\s+(?:matar|suicidar)se\b|\bse\s+corta\b"
         r"|\bquiere\s+(?:\w+\s+)?(?:morir|morirse|matarse|suicidarse)\b",
         E,
         attribution=OTHER,
@@ -155,7 +157,9 @@ RULES: tuple[Rule, ...] = (
         "hit_me",
         rf"\bme\s+{_ADV}(?:ha\s+)?{_ADV}(?:pego|pega|pegaba|pegado|golpeo|golpea|golpeaba|golpeado|empujo|empuja"
         r"|empujado|abofeteo|cacheteo|ahorco|ahorca|estrangulo|pateo|patea|violo|agredio|lastimo|lastima"
-        r"|dio\s+(?:una|un)\s+(?:bofetada|cachetada|patada|paliza|golpe|punetazo|empujon|cachetazo))\b",
+        r"|dio\s+(?:una|un)\s+(?:bofetada|cachetada|patada|paliza|golpe|punetazo|empujon|cachetazo))\b"
+        # "me pego un tiro" is a (joking or not) self-harm phrase; "me golpeo la cabeza" is self-injury.
+        r"(?!\s+(?:un\s+tiro|la\s+cabeza|a\s+mi\s+mism[oa]|solo|sola|en\s+las\s+piernas)\b)",
         E,
     ),
     _r(
@@ -169,10 +173,10 @@ RULES: tuple[Rule, ...] = (
         jokeable=True,
     ),
     _r(
-        "partner_violence",
+        "concern",
         "writer_threat",
         r"\b(?:lo|la)\s+voy\s+a\s+matar\b|\bvoy\s+a\s+matarl[oa]\b",
-        E,
+        C,
         jokeable=True,
     ),
     _r("concern", "writer_anger", r"\b(?:lo|la)\s+(?:mataria|podria\s+matar)\b", C, jokeable=True),
@@ -227,6 +231,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "takes_things",
+        # "se llevó las llaves de mi auto en el bolsillo" by mistake is not control.
+        r"\b(?=quit|escond|se\s+llev|guard)(?![^.!?\n]{0,80}\b(?:en\s+el\s+bolsillo|sin\s+querer|por\s+error|por\s+equivocacion|sin\s+darse\s+cuenta))"
         r"\b(?:quita|quito|esconde|escondio|se\s+lleva|se\s+llevo|guarda)\s+(?:las\s+llaves|mi\s+(?:telefono|celular"
         r"|dinero|sueldo|salario|pasaporte|tarjeta)|mis\s+(?:llaves|documentos|tarjetas))\b",
         E,

@@ -49,6 +49,7 @@ RULES: tuple[Rule, ...] = (
         r"|bajo\s+el|frente\s+al)\s+(?:puente|azotea|edificio|techo|balcon|tren|vias|metro|camion)\b",
         E,
         urgent_on_timing=True,
+        jokeable=True,
     ),
     # --- partner violence ---------------------------------------------------------------------------
     _r(

@@ -148,7 +148,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         "partner_violence",
         "hit_me",
-        r"\b(?:ma|mas|me)\s+(?:(?:encore|deja|souvent|violemment|presque|meme|toujours|aussi|jamais|pas|plus|hier"
+        # "je me tape la tête contre le mur" is the writer's own doing (see self_injury).
+        r"(?<!\bje\s)\b(?:ma|mas|me)\s+(?:(?:encore|deja|souvent|violemment|presque|meme|toujours|aussi|jamais|pas|plus|hier"
         r"|ensuite|vraiment|fort)\s+){0,2}(?:frappee?|frappe|giflee?|gifle|poussee?(?!\s+a\b)|bousculee?"
         r"|etranglee?|etrangle|battue?|bat|cognee?|tapee?|violee?|agressee?|blessee?|secouee?|mordue?"
         r"|jetee?\s+(?:par\s+terre|contre)|tire\s+les\s+cheveux|donne\s+(?:un|des)\s+coups?)\b",
@@ -158,17 +159,19 @@ RULES: tuple[Rule, ...] = (
         "partner_violence",
         "threat_kill",
         rf"\b{_IL}\s+(?:\w+\s+){{0,3}}?(?:va|veut|voulait|allait)\s+me\s+(?:tuer|frapper|buter|faire\s+du\s+mal"
-        r"|defoncer|etrangler)\b|\bmenace\w*\s+de\s+(?:me\s+)?(?:tuer|frapper|mort)\b|\bma\s+menacee?\b"
-        r"|\bmenaces\s+de\s+mort\b|\bme\s+menace\b",
+        r"|defoncer|etrangler)\b|\bmenace\w*\s+de\s+(?:me\s+)?(?:tuer|frapper|mort)\b"
+        # "m'a menacée de divorcer si je remets de l'ananas" threatens a divorce, not harm.
+        r"|\b(?:ma\s+menacee?|me\s+menace)\b(?!\s+de\s+(?!(?:me\s+)?(?:tuer|frapper|battre|mort|buter|defoncer|faire\s+du\s+mal"
+        r"|bruler|etrangler|cogner|tabasser)))|\bmenaces\s+de\s+mort\b",
         E,
         urgent_on_timing=True,
         jokeable=True,
     ),
     _r(
-        "partner_violence",
+        "concern",
         "writer_threat",
         r"\bje\s+vais\s+(?:le|la|les|te)\s+(?:tuer|buter|etrangler)\b",
-        E,
+        C,
         jokeable=True,
     ),
     _r(

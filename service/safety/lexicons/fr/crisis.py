@@ -70,6 +70,7 @@ RULES: tuple[Rule, ...] = (
         r"|fenetre|immeuble|falaise|train|metro)\b",
         E,
         urgent_on_timing=True,
+        jokeable=True,
     ),
     # --- partner violence ---------------------------------------------------------------------------
     _r(
