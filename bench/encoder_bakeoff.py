@@ -157,6 +157,43 @@ def classification(spec: str, *, retrain: bool) -> dict[str, Any]:
     }
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The tables of docs/adr/0004-multilingual-encoders.md."""
+    rows = ["| encoder | lang | elevated+ recall | urgent recall | false alarms | patterns F1 | burnout F1 |",
+            "|---|---|---|---|---|---|---|"]  # fmt: skip
+    speed = ["| encoder | retrieval recall@3 dev (en/de/fr/es) | held-out (en/de/fr/es) | texts/s single | batched | memory MB |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for spec, e in results["encoders"].items():
+        if "skipped" in e:
+            continue
+        name = spec.removeprefix("local:")
+        c = e.get("classification")
+        if c:
+            groups = {"all": c["overall"], **c["by_language"], **c["by_register"]}
+            for lang, g in groups.items():
+                rows.append(
+                    f"| {name} | {lang} | {g['elevated_or_urgent_recall']:.3f} | "
+                    f"{g['urgent_recall']:.3f} | {g['false_alarm_rate']:.3f} | "
+                    f"{g['patterns_micro_f1']:.3f} | {g['burnout_micro_f1']:.3f} |"
+                )
+        r = e["retrieval_dense"]
+
+        def langs(split: str, r: dict[str, Any] = r) -> str:
+            parts = [
+                r.get(f"{split}_{lang}", {}).get("recall@3") for lang in ("en", "de", "fr", "es")
+            ]
+            return (
+                f"{r[split]['recall@3']:.3f} ("
+                + "/".join(f"{x:.2f}" for x in parts if x is not None)
+                + ")"
+            )
+
+        t, m = e["throughput"], e["memory"]
+        speed.append(f"| {name} | {langs('dev')} | {langs('heldout')} | {t['single_per_s']:.0f} | "
+                     f"{t['batched_per_s']:.0f} | {m['encoder_mb']:.0f} |")  # fmt: skip
+    return "\n".join(rows) + "\n\n" + "\n".join(speed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--encoders", default=",".join(ENCODERS))
@@ -191,6 +228,7 @@ def main() -> None:
             print("  classification", json.dumps(entry["classification"]["overall"]), flush=True)
         results["encoders"][spec] = entry
     args.out.write_text(json.dumps(results, indent=2, default=lambda o: np.asarray(o).tolist()))
+    print(markdown(results))
     print(f"written to {args.out}")
 
 

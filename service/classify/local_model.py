@@ -62,10 +62,11 @@ def meta_features(
     longform: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float32]:
     """What the calibration layer sees for one risk level: the whole-text and worst-chunk
-    readings as log-odds, and whether the text is long (where the chunk reading matters)."""
+    readings as log-odds, each with its own weight for long texts (where the chunk reading
+    matters more). No bare "is long" term: length alone must not raise the risk."""
     long = longform.astype(np.float32)
     d, c = logit(document), logit(worst_chunk)
-    return np.column_stack([d, c, long, c * long]).astype(np.float32)
+    return np.column_stack([d, c, d * long, c * long]).astype(np.float32)
 
 
 @dataclass

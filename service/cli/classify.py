@@ -187,9 +187,10 @@ def print_report(report: dict[str, Any]) -> None:
         f"false alarms [bold]{risk['false_alarm_rate']:.3f}[/bold]  "
         f"(backend {report['backend']}, {report['examples']} examples, split {report['split']})"
     )
-    breakdown = Table(title="by language and register")
-    for column in ("group", "texts", "elevated+ (n)", "recall", "urgent (n)", "urgent recall",
-                   "none/concern (n)", "false alarms", "patterns F1", "burnout F1"):  # fmt: skip
+    breakdown = Table(title="by language and register (FA: false alarms among none/concern)")
+    # elev+/urg/low: how many texts are elevated-or-worse, urgent, none-or-concern
+    for column in ("group", "n", "elev+", "recall", "urg", "recall", "low", "FA",
+                   "pat F1", "burn F1"):  # fmt: skip
         breakdown.add_column(column, justify="left" if column == "group" else "right")
     groups = [*report["by_language"].items(), *report["by_register"].items()]
     for name, g in groups:
