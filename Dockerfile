@@ -3,7 +3,12 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    HF_HUB_OFFLINE=1 \
     KNOWLEDGE_DIR=/app/knowledge
+
+# The CPU build of torch: the default wheel on PyPI for Linux is a multi-GB CUDA build.
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+RUN pip install --no-cache-dir "torch==2.13.0" --index-url "${TORCH_INDEX_URL}"
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

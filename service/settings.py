@@ -44,14 +44,14 @@ class Settings(BaseSettings):
     log_json: bool = False
     """Emit JSON log lines (for log shippers) instead of console-friendly lines."""
 
-    embedding_model: str = "local:use-multilingual-v3"
-    """Encoder of the knowledge base and of search queries: ``local:use-multilingual-v3``
-    (bundled, offline, 16 languages), ``local:multilingual-e5-small``, ``local:all-MiniLM-L6-v2``
-    (needs the ``minilm`` extra) or ``openai:<model>`` via LLM_BASE_URL. Changing it re-embeds
-    the knowledge base at the next `attune kb ingest`. The classifier uses the encoder it was
-    trained with (multilingual-e5-small), whatever this says."""
+    embedding_model: str = "local:all-MiniLM-L6-v2"
+    """Encoder of the knowledge base and of search queries: ``local:all-MiniLM-L6-v2`` (bundled,
+    English), ``local:use-multilingual-v3`` or ``local:use+e5`` (bundled, multilingual; see
+    docs/adr/0004-multilingual-encoders.md for why they are not the default yet) or
+    ``openai:<model>`` via LLM_BASE_URL. Changing it re-embeds the knowledge base at the next
+    `attune kb ingest`. The classifier always uses the encoder it was trained with."""
 
-    embedding_dim: int = 512
+    embedding_dim: int = 384
     """Vector width of ``openai:`` embeddings (local encoders know their own width)."""
 
     knowledge_dir: Path = Field(default_factory=lambda: _repo_root() / "knowledge")

@@ -59,6 +59,27 @@ def make_worker(ctx: JobContext, name: str | None = None) -> SimpleWorker:
     return SimpleWorker([qs[n] for n in QUEUE_NAMES], connection=ctx.redis, name=name)
 
 
+class DrainWorker(SimpleWorker):
+    """A burst worker that empties the queues in this process and returns (evals, tests).
+
+    It opens no control channel: nobody can send commands to a worker that lives for one
+    drain, and stopping rq's pub/sub thread can wait up to a minute when the thread is between
+    subscriptions, once per drain.
+    """
+
+    def subscribe(self) -> None:
+        return None
+
+    def unsubscribe(self) -> None:
+        return None
+
+
+def drain(ctx: JobContext) -> None:
+    """Run every queued job now, in this process."""
+    qs = queues(ctx.redis)
+    DrainWorker([qs[n] for n in QUEUE_NAMES], connection=ctx.redis).work(burst=True)
+
+
 def warm_up(ctx: JobContext) -> None:
     """Load the embedding model before taking jobs, so the first check-in is not slow."""
     ctx.embedder.embed(["warm up"])

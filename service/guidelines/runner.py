@@ -31,7 +31,7 @@ from service.guidelines.judge import Judge
 from service.lib.llm import LLMGateway
 from service.persistence.models import Couple, Escalation, Generation, KnowledgeCard
 from workers.context import JobContext
-from workers.runtime import make_worker, relay_once
+from workers.runtime import drain, relay_once
 
 _STRING_FIELDS = ("title", "why", "tonight", "question", "partner_view", "message",
                   "check_in_question", "evidence", "content")  # fmt: skip
@@ -280,7 +280,7 @@ class GuidelineRunner:
 
     def _drain(self) -> None:
         relay_once(self.ctx)
-        make_worker(self.ctx).work(burst=True)
+        drain(self.ctx)
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -116,6 +116,28 @@ class LocalUSE:
         return self.embed(texts)
 
 
+class LocalPair:
+    """USE multilingual and multilingual-e5-small side by side: one 896-wide unit vector whose
+    cosine is the mean of the two encoders' cosines (a two-encoder ensemble in one index)."""
+
+    model_id = "local:use+e5"
+    dim = LocalUSE.dim + LocalE5.dim
+
+    def __init__(self) -> None:
+        self._use = get_embedder(LocalUSE.model_id)
+        self._e5 = get_embedder(LocalE5.model_id)
+
+    def embed(self, texts: list[str]) -> Vectors:
+        return _side_by_side(self._use.embed(texts), self._e5.embed(texts))
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        return _side_by_side(self._use.embed_documents(texts), self._e5.embed_documents(texts))
+
+
+def _side_by_side(a: Vectors, b: Vectors) -> Vectors:
+    return np.asarray(np.hstack([a, b]) / np.sqrt(2.0), dtype=np.float32)
+
+
 def _unit(vectors: Vectors) -> Vectors:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
@@ -145,15 +167,16 @@ class OpenAIEmbedder:
 # Encoders that read German, French and Spanish as well as English.
 MULTILINGUAL_ENCODERS = frozenset({"local:multilingual-e5-small", "local:use-multilingual-v3"})
 
-LOCAL_ENCODERS: dict[str, type[LocalMiniLM] | type[LocalE5] | type[LocalUSE]] = {
+LOCAL_ENCODERS: dict[str, type[LocalMiniLM] | type[LocalE5] | type[LocalUSE] | type[LocalPair]] = {
     LocalMiniLM.model_id: LocalMiniLM,
     LocalE5.model_id: LocalE5,
     LocalUSE.model_id: LocalUSE,
+    LocalPair.model_id: LocalPair,
 }
 
 
 _cache: dict[str, Embedder] = {}
-_cache_lock = threading.Lock()
+_cache_lock = threading.RLock()  # re-entrant: a pair of encoders loads its two parts
 
 
 def get_embedder(

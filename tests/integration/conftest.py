@@ -101,7 +101,8 @@ def auth(token: str) -> dict[str, str]:
 
 def drain(job_context: Any) -> None:
     """Relay the outbox and run every queued job to completion with a real RQ worker."""
-    from workers.runtime import make_worker, relay_once
+    from workers.runtime import drain as run_queued_jobs
+    from workers.runtime import relay_once
 
     relay_once(job_context)
-    make_worker(job_context).work(burst=True)
+    run_queued_jobs(job_context)
