@@ -68,6 +68,9 @@ TRAILING_NEGATION_TOKENS = frozenset({"nicht", "nie", "niemals", "pas", "jamais"
 # Phrases that contain a negation word but do not negate what follows.
 NEGATION_NEUTRALISERS = _any(
     r"\b(?:i\s+)?(?:dont|do\s+not|didnt)\s+know\b",
+    # Not knowing or telling is not denying: "she doesn't know he choked me", "I never told anyone".
+    r"\b(?:doesnt|does\s+not|didnt|did\s+not|dont|do\s+not|wont|never)\s+(?:even\s+)?(?:know|knew|realis\w*|realiz\w*"
+    r"|notice\w*|find\s+out|found\s+out|told|tell|tells)\b|\b(?:no\s+one|nobody)\s+(?:knows|knew)\b",
     r"\bnot\s+(?:sure|only|just|even\s+sure)\b",
     r"\bno\s+idea\b",
     r"\bdidnt\s+just\b",
@@ -206,7 +209,7 @@ PAST = _any(
     r"|ancien\s+(?:copain|mari|conjoint|compagnon)|ancienne\s+(?:copine|femme|conjointe))\b"
     r"|\bmi\s+ex-?(?:marido|esposo|esposa|novio|novia|pareja)\b|\bexpareja\b",
     r"\bin\s+meiner\s+(?:letzten|fruheren|alten|vorherigen|ersten)\s+beziehung\b|\bals\s+(?:kind|teenager|jugendliche)\b",
-    r"\bil\s+y\s+a\s+(?:des|quelques|plusieurs|\d+)\s+ans\b|\bautrefois\b|\bmon\s+ex\b",
+    r"\bil\s+y\s+a\s+(?:des|quelques|plusieurs|\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)\s+ans\b|\bautrefois\b|\bmon\s+ex\b",
     r"\bdans\s+ma\s+(?:relation|couple)\s+(?:precedente|davant)\b|\bquand\s+jetais\s+(?:petite?|ado|jeune|enfant)\b",
     r"\bhace\s+(?:\w+\s+)?anos\b|\bmi\s+ex\b|\ben\s+mi\s+relacion\s+anterior\b",
     r"\bcuando\s+era\s+(?:nina|nino|joven|adolescente|chica|chico)\b|\bde\s+(?:nina|nino|adolescente)\b",
@@ -401,7 +404,8 @@ DANGER_NOW: dict[str, re.Pattern[str]] = {
         r"from\s+the\s+outside\b|\bhas\s+me\s+(?:pinned|locked|shut|trapped)\b",
         r"\b(?:im|i\s+am)\s+(?:hiding|in\s+the\s+(?:bathroom|closet|car|spare\s+room|basement))\b"
         r"|(?:^|[.!?\n]\s*)hiding\s+(?:in|from|at)\b",
-        r"\b(?:typing|writing)\s+(?:this\s+)?(?:under|from|in\s+secret|quietly|secretly|on\s+(?:my|a|his|her)\s+(?:phone|laptop|ipad|tablet|work\s+phone))"
+        r"\b(?:typing|writing)\s+(?:this\s+)?(?:under|from(?!\s+(?:\d|the\s+future|experience|memory|the\s+heart|my\s+heart))|in\s+secret"
+        r"|quietly|secretly|on\s+(?:my|a|his|her)\s+(?:phone|laptop|ipad|tablet|work\s+phone))"
         r"|\b(?:typing|writing)\s+(?:this\s+)?from\s+(?:my|a|his|her)\s+(?:ipad|tablet|laptop|work\s+phone|friends\s+phone|kids\s+phone)"
         r"|\b(?:typing|texting)\s+(?:this\s+)?(?:on\s+the\s+(?:laptop|computer|ipad|tablet)|under\s+(?:my|the))"
         r"|\b(?:walking|coming)\s+up\s+(?:to\s+)?(?:the|my)\s+(?:front\s+)?(?:door|drive|driveway|stairs|path)\b"
@@ -435,11 +439,14 @@ DANGER_NOW: dict[str, re.Pattern[str]] = {
 
 # --- on the job: a crisis word met at work is someone else's crisis ---------------------------
 PROFESSIONAL = _any(
-    r"\b(?:im|i\s+am|i\s+work\s+as|working\s+as)\s+an?\s+(?:\w+\s+)?(?:paramedic|emt|nurse|doctor|physician|gp"
+    r"\b(?:im|i\s+am|i\s+work\s+as|working\s+as|ive\s+been|i\s+have\s+been|i\s+was|as)\s+an?\s+(?:\w+\s+)?(?:paramedic|emt|nurse|doctor|physician|gp"
     r"|therapist|counsel?lor|psychologist|psychiatrist|social\s+worker|police\s+officer|cop|firefighter|dispatcher"
     r"|pharmacist|midwife|carer|caregiver|case\s+worker|crisis\s+worker)\b",
     r"\b(?:i\s+work|working|volunteer\w*)\s+(?:\w+\s+){0,5}?(?:at|in|on|for)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:hospital|ward|er|ambulance"
     r"|shelter|refuge|hotline|helpline|crisis\s+line|clinic|prison)\b|\b(?:suicide|overdose|od|self[- ]harm)\s+(?:call|case|patient)s?\b",
+    # A call-out on the job: "yesterday we got called to a man who'd...", "on my night shift".
+    r"\bwe\s+(?:got|were|was)\s+(?:called|sent|dispatched|paged|tasked)\s+(?:out\s+)?to\b|\bcall-?outs?\b"
+    r"|\b(?:on|during)\s+(?:my|a|the|our|last\s+nights?)\s+(?:night\s+|late\s+|early\s+)?shift\b",
     r"\b(?:bin|arbeite\s+als)\s+(?:\w+\s+)?(?:notfallsanitae?ter\w*|rettungssanitae?ter\w*|sanitae?ter\w*|krankenschwester"
     r"|krankenpfleger\w*|pflegekraft|ae?rztin|arzt|therapeut\w*|psycholog\w*|sozialarbeiter\w*|polizist\w*)\b",
     r"\b(?:im|beim)\s+(?:einsatz|dienst|nachtdienst)\b|\barbeite\s+(?:im|in\s+der|in\s+einem|in\s+einer)\s+(?:\w+\s+)?"
@@ -479,4 +486,336 @@ WRITER_TOKENS = frozenset(
         "mis",
         "estoy",
     ]
+)
+
+# --- whose story: the writer coming back to themselves or their own couple ------------------
+# A friend's or relative's story stays theirs across sentences until one of these (or the
+# writer's own partner or child, named with "my") brings the text back to the writer.
+RETURN_TO_WRITER = _any(
+    r"\b(?:as\s+for\s+(?:me|us)|back\s+to\s+(?:me|us|my\s+own)|(?:in|with)\s+my\s+own\s+(?:relationship|marriage|home|life)"
+    r"|(?:things|it|stuff)\s+(?:with|between)\s+(?:me\s+and\s+\w+|us|\w+\s+and\s+me)|our\s+(?:own\s+)?(?:relationship|marriage)"
+    r"|me\s+and\s+my\s+(?:husband|wife|partner|boyfriend|girlfriend|fiancee?))\b",
+    r"(?:^|(?<=[.!?\n]))\s*anyway(?:s)?\b",
+    r"\b(?:bei\s+uns|zuru(?:e)?ck\s+zu\s+mir|in\s+meiner\s+(?:eigenen\s+)?(?:beziehung|ehe)|unsere\s+(?:beziehung|ehe))\b",
+    r"\b(?:quant\s+a\s+moi|de\s+mon\s+cote|dans\s+mon\s+(?:propre\s+)?couple|chez\s+nous|notre\s+(?:couple|relation))\b",
+    r"\b(?:en\s+cuanto\s+a\s+mi|por\s+mi\s+parte|en\s+mi\s+(?:propia\s+)?(?:relacion|pareja)|lo\s+nuestro|nuestra\s+relacion)\b",
+)
+# A subject pronoun for someone else right before a match: "she's been self-harming",
+# "she's not allowed to leave" (the rule's words then describe that person, not the writer).
+THIRD_PERSON_SUBJECT = compile_pattern(
+    r"\b(?:hes|shes|theyre|(?:he|she)\s+(?:is|was|has\s+been|had\s+been)|(?:they)\s+(?:are|were|have\s+been)"
+    r"|(?:er|sie)\s+(?:ist|war)|(?:il|elle)\s+(?:est|etait)|(?:el|ella)\s+(?:esta|estaba|ha\s+estado))\s+"
+    r"(?:(?:been|not|never|still|always|also|just|even|really|now|nicht|nie|pas|jamais|no|nunca)\s+){0,3}$"
+)
+# A person named right after one of these is a place or a companion, not the subject of a story:
+# "I'm at the neighbours", "the quilt for my niece".
+PREPOSITIONS = frozenset(
+    [
+        "at",
+        "to",
+        "from",
+        "with",
+        "for",
+        "near",
+        "by",
+        "into",
+        "in",
+        "on",
+        "of",
+        "behind",
+        "like",
+        "than",
+        "bei",
+        "zu",
+        "mit",
+        "von",
+        "vom",
+        "zum",
+        "zur",
+        "fur",
+        "chez",
+        "a",
+        "avec",
+        "pour",
+        "par",
+        "de",
+        "du",
+        "des",
+        "con",
+        "para",
+        "en",
+        "del",
+        "al",
+        "por",
+    ]
+)
+# ... unless the story is announced: "I'm worried about my brother", "es geht um meine Freundin".
+STORY_ABOUT = re.compile(
+    r"\b(?:about|um|uber|wegen|sobre|sagit\s+de|a\s+propos\s+de|au\s+sujet\s+de|trata\s+de|regarding|concerning"
+    r"|(?:escribo|escribe|pregunto|vengo|estoy\s+preocupad[oa])\s+por|(?:inquiete?|inquiets?|souci)\s+pour)\s+$"
+)
+# Only a "be" between a person named and the match: "my husband has been suicidal".
+BE_AUX_ONLY = compile_pattern(
+    r"\s*(?:(?:is|s|was|are|were|has\s+been|had\s+been|have\s+been|been|ist|war|est|etait|esta|estaba|ha\s+estado)\s+)"
+    r"(?:(?:not|never|still|always|also|just|even|really|now)\s+){0,2}"
+)
+# Words in a match that name the writer: then the match is the writer's, whoever else is near.
+FIRST_PERSON = compile_pattern(
+    r"\b(?:i|im|ive|id|il{2}|me|my|myself|mine|ich|mich|mir|mein\w*|je|jai|me|moi|mon|ma|mes|yo|mi|mis|conmigo)\b"
+)
+# The person a story is about has a partner of their own: "she's been with Rob for six years",
+# "elle est avec Julien", "sie ist seit drei Jahren mit Tobias zusammen", "está con Marcos".
+STORY_COUPLE = compile_pattern(
+    r"\b(?:she|he|shes|hes|they|theyre)\s+(?:is\s+|s\s+|was\s+|has\s+been\s+|had\s+been\s+|been\s+)?(?:(?:together|married"
+    r"|living|going\s+out|engaged)\s+)?(?:with|to)\s+(?!(?:us|me|them|my|our)\b)\w+"
+    r"|\b(?:she|he)\s+(?:is|s|was)\s+(?:dating|seeing)\b|\b(?:her|his)\s+(?:new\s+)?(?:husband|wife|boyfriend|girlfriend|partner)\b"
+    r"|\b(?:elle|il)\s+(?:est|etait|vit)\s+(?:\w+\s+)?avec\s+(?!(?:nous|moi)\b)\w+|\b(?:son|sa)\s+(?:mari|femme|copain|copine|conjointe?)\b"
+    r"|\b(?:sie|er)\s+(?:ist|war|lebt)\s+(?:\w+\s+){0,3}?mit\s+\w+\s+(?:\w+\s+)?(?:zusammen|verheiratet)\b"
+    r"|\b(?:ihr|sein)\s+(?:mann|freund|partner)\b|\b(?:ihre|seine)\s+(?:frau|freundin|partnerin)\b"
+    r"|\b(?:esta|estaba|vive)\s+con\s+(?!(?:nosotros|migo)\b)\w+|\bsu\s+(?:marido|esposo|esposa|novio|novia|pareja)\b"
+)
+# Which person a pronoun can be: "he" is not "my sister".
+PRONOUN_GENDER = {
+    "he": "m",
+    "hes": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "shes": "f",
+    "her": "f",
+    "herself": "f",
+    "er": "m",
+    "ihn": "m",
+    "ihm": "m",
+    "sein": "m",
+    "seine": "m",
+    "seinen": "m",
+    "seinem": "m",
+    "ihr": "f",
+    "ihre": "f",
+    "ihren": "f",
+    "ihrem": "f",
+    "ihrer": "f",
+    "il": "m",
+    "elle": "f",
+    "el": "m",
+    "ella": "f",
+}
+# The writer's own body right after a match: "bruises on my arms".
+OWN_BODY_AFTER = compile_pattern(
+    r"[^.!?\n]{0,25}?\b(?:on|in|all\s+over|across|around|up\s+and\s+down|an|am|auf|sur|en)\s+(?:both\s+)?"
+    r"(?:my|mein\w*|mes|mon|ma|mis|mi)\b"
+)
+# The "her"/"him" a rule speaks of is one person: "the kids" cannot be who "shoved her" names.
+SINGULAR_OBJECT = compile_pattern(r"\b(?:her|him|herself|himself|ihn|ihm)\b")
+
+# --- quoted speech: whose words --------------------------------------------------------------
+# A self-harm threat hung on what the writer does: "if you leave me I'll kill myself".
+CONDITIONAL_ON_WRITER = compile_pattern(
+    r"\b(?:if|unless|wenn|falls|si)\s+(?:you|u|du|tu|jamais\s+tu|me|te)\b|\bsi\s+(?:me|te)\s+\w+"
+)
+# ... and told by the writer: "he says he'll kill himself if I leave", "se va a matar si lo dejo".
+CONDITIONAL_ON_WRITER_REPORTED = compile_pattern(
+    r"\b(?:if|unless|once)\s+i\b|\bsi\s+(?:(?:lo|la|le)\s+)?(?:dejo|dejara|dejaba|termino|me\s+voy|me\s+iba)\b"
+    r"|\bsi\s+je\b|\bsi\s+yo\b|\b(?:wenn|falls)\s+ich\b"
+)
+# Words taken back after an outburst: "said he didn't mean it", "laughed it off", "apologised".
+TAKEN_BACK = _any(
+    r"\b(?:didnt|did\s+not|doesnt|does\s+not)\s+(?:really\s+)?mean\s+(?:it|that)\b|\bnot\s+(?:literally|serious(?:ly)?)\b"
+    r"|\b(?:was|were)\s+(?:just\s+)?(?:angry|upset|joking|kidding|venting|frustrated|humiliated)\b|\blaughed\s+it\s+off\b"
+    r"|\b(?:apologi[sz]ed|said\s+sorry|took\s+it\s+back|calmed\s+down)\b|\bnever\s+(?:thought|meant)\b",
+    r"\b(?:nicht\s+(?:so\s+)?ernst\s+gemeint|hat\s+sich\s+entschuldigt|nur\s+wu(?:e)?tend)\b",
+    r"\b(?:(?:il|elle)\s+sest\s+excusee?|pas\s+serieux|pas\s+au\s+serieux|voulait\s+pas\s+dire)\b",
+    r"\b(?:no\s+lo\s+decia\s+en\s+serio|pidio\s+perdon|se\s+disculpo|estaba\s+enojad[oa])\b",
+)
+# ... or hung on the writer in other words: "kill himself and take me with him", "I can't leave
+# because he says he'll kill himself", "it'll be on me".
+THREAT_HOOK = _any(
+    r"\btake\s+(?:me|us|you|the\s+kids|the\s+children|the\s+baby|our\s+\w+|my\s+\w+)\s+(?:with|along)\b"
+    r"|\b(?:cant|cannot|couldnt|can\s+not|afraid\s+to|scared\s+to|too\s+scared\s+to)\s+(?:leave|go|break\s+up|end\s+it)\b"
+    r"(?!\s+(?:him|her|them)\s+(?:alone|on\s+(?:his|her|their)\s+own))"
+    r"|\b(?:be\s+)?(?:all\s+)?on\s+me\b|\bmy\s+fault\b|\bblame\s+me\b|\bso\s+(?:that\s+)?i\s+(?:stay|come\s+back|dont\s+leave)\b",
+    r"\bmitnehm\w*|\bnehme?\s+(?:dich|mich|uns|die\s+kinder)\s+mit\b|\b(?:deine|meine)\s+schuld\b"
+    r"|\bkann\s+(?:ihn|sie)?\s*nicht\s+verlassen\b",
+    r"\bm?(?:t|m)?emmener\s+avec\b|\bde\s+(?:ta|ma)\s+faute\b|\bje\s+(?:ne\s+)?peux\s+pas\s+(?:partir|le\s+quitter|la\s+quitter)\b",
+    r"\bllevarme\s+con\b|\bme\s+lleva\s+con\b|\b(?:tu|mi)\s+culpa\b|\bno\s+puedo\s+(?:dejarlo|dejarla|irme)\b",
+)
+# "my friend's text: '...'": the words of whoever owns the message.
+MESSAGE_OF = compile_pattern(
+    r"s\s+(?:last\s+|latest\s+|new\s+)?(?:message|messages|text|texts|note|post|letter|email|dm|voicemail|voice\s+note)"
+    r"\s*(?:(?:that\s+)?(?:said|says|read|reads))?\s*[:,-]?\s*$"
+)
+SPEECH = compile_pattern(
+    r"\b(?:said|says|say|told|tells|texted|texts|wrote|writes|messaged|messages|yelled|yells|yelling|shouted|shouts"
+    r"|shouting|screamed|screams|screaming|cried|sobbed|whispered|asked|asks|replied|replies|answered|muttered|snapped"
+    r"|typed|posted|saying|goes|went\s+like)\b"
+    r"|\bsent\s+(?:me|us|him|her)?\s*(?:a\s+|this\s+|the\s+)?(?:text|message|voice\s+note|dm|email)(?:\s+(?:that\s+)?(?:said|saying"
+    r"|read|reading|went))?"
+    r"|\b(?:sagte|sagt|meinte|meint|schrieb|schreibt|rief|schrie|schreit|brullte|gesagt|geschrieben|geschrien|gerufen)\b"
+    r"|\b(?:a\s+dit|dit|disait|a\s+ecrit|ecrit|ecrivait|a\s+crie|criait|crie|hurlait|a\s+hurle|ma\s+dit|ma\s+ecrit|ma\s+envoye)\b"
+    r"|\b(?:dijo|dice|decia|escribio|grito|gritaba|me\s+mando|mando|me\s+escribio|puso)\b"
+)
+# Speech verbs that can only be someone else's, with the subject left out.
+THIRD_PERSON_SPEECH = compile_pattern(
+    r"dijo|dice|decia|escribio|grito|gritaba|me\s+mando|mando|me\s+escribio|a\s+dit|disait|a\s+ecrit|ecrivait|a\s+crie|criait"
+    r"|hurlait|a\s+hurle|ma\s+dit|ma\s+ecrit|ma\s+envoye"
+)
+WRITER_SPEAKERS = frozenset(
+    ["i", "im", "ive", "id", "we", "ich", "wir", "je", "jai", "nous", "yo", "nosotros"]
+)
+OTHER_SPEAKERS = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "hes",
+        "shes",
+        "er",
+        "sie",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "el",
+        "ella",
+        "ellos",
+    ]
+)
+
+# --- past frames: a story told in the past stays past until the text comes back to now -------
+# A sentence with one of these is about the present (or the recent past), so it closes a past
+# frame and, even next to a past cue, does not open one.
+PRESENT = _any(
+    r"\b(?:now|nowadays|currently|these\s+days|at\s+the\s+moment|at\s+present|lately|recently|any\s*more|again)\b",
+    r"\b(?:today|tonight|yesterday|this\s+(?:morning|afternoon|evening|week|weekend|month|year)|the\s+other\s+(?:day|night)"
+    r"|last\s+(?:night|week|weekend|month|year|spring|summer|autumn|fall|winter|christmas|time|few\s+\w+|couple\s+of\s+\w+))\b",
+    r"\b(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b",
+    r"\b(?:he|she|they|hes|shes|theyre|we|were)\s+(?:\w+\s+)?still\b|\bstill\s+(?:together|married|with\s+(?:him|her|them)"
+    r"|lives?\s+with|living\s+with)\b",
+    # The other person in the present tense: "he is", "she keeps", "he never raises his voice".
+    r"\b(?:hes|shes|theyre)\b|\b(?:he|she)\s+(?:(?:always|still|now|also|even|constantly|never|often|sometimes|usually|just)\s+)?"
+    r"(?!(?:was|his|thus|always|sometimes|perhaps|as|its|this|us|yes|less|unless|towards?)\b)[a-z]+s\b"
+    r"|\bthey\s+(?:are|keep|still|always)\b",
+    r"\b(?:jetzt|heute|inzwischen|mittlerweile|momentan|zurzeit|derzeit|neulich|kurzlich|gestern|wieder|diese\s+woche"
+    r"|letzte\s+(?:woche|nacht)|letzten\s+(?:monat|sonntag|samstag|freitag)|immer\s+noch|noch\s+immer)\b",
+    r"\b(?:maintenant|aujourdhui|actuellement|en\s+ce\s+moment|ces\s+temps-ci|ces\s+jours-ci|dernierement|recemment|hier"
+    r"|cette\s+semaine|la\s+semaine\s+(?:derniere|passee)|le\s+mois\s+(?:dernier|passe)|encore|de\s+nouveau)\b",
+    r"\b(?:ahora|hoy|actualmente|ultimamente|recientemente|ayer|anoche|esta\s+semana|la\s+semana\s+pasada|el\s+mes\s+pasado"
+    r"|todavia|sigue|siguen|otra\s+vez|de\s+nuevo|estos\s+dias)\b",
+)
+# More past cues that open a frame (besides PAST): a partner's life before the writer, a
+# parent's upbringing, a letter to one's younger self.
+PAST_OPENERS = _any(
+    r"\bbefore\s+(?:me|us|we\s+met|i\s+met\s+(?:him|her))\b|\b(?:raised|brought\s+up)\s+(?:me|us)\b|\bmy\s+childhood\b",
+    r"\b(?:his|her)\s+(?:ex|first\s+(?:husband|wife|marriage))\b|\bwas\s+(?:first\s+)?married\s+(?:first\s+)?(?:in|to|before)\b",
+    r"\bdear\s+(?:\d+|\w+teen)[- ]?(?:year[- ]old\s+)?(?:me|self)\b|\b(?:my\s+)?younger\s+(?:me|self)\b",
+)
+# A letter to one's younger self is told to the past throughout, its "right now" included.
+LETTER_TO_PAST_SELF = compile_pattern(
+    r"^\W*(?:dear|to|hey|hi)\s+(?:\d+|\w+teen|little|young|younger)[- ]?(?:year[- ]old\s+)?(?:me|self)\b"
+    r"|\bletter\s+to\s+(?:my\s+)?(?:younger|\d+[- ]year[- ]old|teenage|past)\s+(?:me|self)\b"
+)
+# The relationship or household where it happened is over: left, divorced, no contact, died.
+ENDED = _any(
+    r"\bi\s+(?:finally\s+|eventually\s+)?left\s+(?:him|her|them|when|in|after|for\s+good|that\s+(?:house|relationship|marriage))\b"
+    r"|\bi\s+(?:finally\s+|eventually\s+)?(?:got\s+out|escaped|moved\s+out|ran\s+away)\b|\b(?:he|she)\s+left\s+(?:him|her)\b",
+    r"\b(?:we|they)\s+(?:split|broke\s+up|separated|divorced)\b|\bdivorce[ds]?\s+(?:in|him|her|after)\b"
+    r"|\bthen\s+divorce\b|\b(?:got|finali[sz]ed)\s+(?:a\s+|the\s+|our\s+)?divorce\b",
+    r"\bno\s+contact\b|\b(?:not|never|havent|hasnt|no\s+longer)\s+(?:\w+\s+)?(?:heard\s+from|seen|spoken\s+to|talked\s+to)\s+(?:him|her|them)\b"
+    r"|\bnever\s+(?:saw|see|seen)\s+(?:him|her|them)\s+again\b|\bblocked\s+(?:him|her|them)\b",
+    r"\b(?:he|she|they)\s+(?:\w+\s+){0,6}?(?:died|passed\s+away)\b|\bfuneral\b|\b(?:he|she)\s+(?:moved\s+away|went\s+to\s+(?:prison|jail))\b",
+    r"\bwent\s+to\s+live\s+with\b|\bgot\s+me\s+out\b|\btook\s+me\s+(?:home|away)\b|\b(?:went|fled|ran)\s+to\s+(?:a|the)\s+(?:\w+\s+)?"
+    r"(?:refuge|shelter)\b",
+    r"\b(?:im|i\s+am)\s+(?:[2-9]\d|thirty|forty|fifty|sixty|seventy|eighty)\w*\s+now\b|\bdidnt\s+(?:speak|talk)\s+to\s+(?:\w+\s+){1,3}"
+    r"(?:for|in)\s+years\b",
+    r"\bich\s+(?:bin|habe|hab)\s+(?:\w+\s+)?(?:ausgezogen|gegangen|abgehauen|geflohen)\b|\bich\s+hab\w*\s+(?:ihn|sie)\s+verlassen\b"
+    r"|\bkein(?:en)?\s+kontakt\b|\bgeschieden\b|\b(?:er|sie)\s+ist\s+(?:\w+\s+)?gestorben\b",
+    r"\bje\s+(?:lai|lavais)\s+quitte\b|\bje\s+suis\s+partie?\b|\b(?:plus|aucun)\s+(?:de\s+)?contact\b|\bdivorce[es]*\b"
+    r"|\bje\s+(?:ne\s+)?(?:lai|les)\s+(?:jamais\s+)?revue?s?\b|\ba\s+demenage\b|\best\s+mort\b",
+    r"\b(?:lo|la)\s+deje\b|\bme\s+fui\b|\bsin\s+contacto\b|\bno\s+(?:lo|la)\s+(?:he\s+)?(?:vuelto|volvi)\s+a\s+ver\b|\bdivorci\w*"
+    r"|\bnos\s+separamos\b|\bmurio\b",
+)
+# Still with the person who did it: past violence by the current partner is never capped.
+STILL_TOGETHER = _any(
+    r"\b(?:were|we\s+are|we\s+re)\s+still\s+(?:together|married|a\s+couple|living\s+together)\b"
+    r"|\bstill\s+(?:with|married\s+to|living\s+with)\s+(?:him|her|them)\b|\bwe\s+stayed\s+together\b"
+    r"|\bi\s+(?:went|came)\s+back\s+to\s+(?:him|her)\b|\bi\s+took\s+(?:him|her)\s+back\b"
+    r"|\bwe\s+(?:are|re|were)?\s*(?:working|worked)\s+(?:through|on)\s+(?:it|this|that)\b",
+    r"\bwir\s+sind\s+(?:immer\s+)?noch\s+(?:zusammen|verheiratet)\b|\bimmer\s+noch\s+mit\s+(?:ihm|ihr)\s+zusammen\b",
+    r"\b(?:on\s+est|nous\s+sommes)\s+(?:toujours|encore)\s+ensemble\b|\bje\s+suis\s+(?:toujours|encore)\s+avec\s+(?:lui|elle)\b",
+    r"\b(?:seguimos|todavia\s+estamos|aun\s+estamos)\s+(?:juntos|casados)\b|\bsigo\s+con\s+(?:el|ella)\b",
+)
+
+# --- sport, training and play: consented contact, not violence ------------------------------
+SPORT = _any(
+    r"\b(?:boxing|kick-?boxing|sparring|spar|sparred|martial\s+arts?|krav\s*maga|judo|jiu-?jitsu|jujitsu|bj{2}|karate"
+    r"|taekwondo|tae\s+kwon\s+do|aikido|kung\s*fu|muay\s+thai|m{2}a|grappling|dojo|fencing|self-?defen[cs]e\s+(?:class\w*"
+    r"|course|workshop|lessons?|training|session)|wrestling\s+(?:class|practice|match|team|club|training)|tapped\s+out"
+    r"|tap\s+out|on\s+the\s+mats?|(?:at|in|during)\s+(?:training|practice))\b",
+    r"\b(?:boxen|boxtraining|kampfsport\w*|judo\w*|karate\w*|selbstverteidigung\w*|kickbox\w*|beim\s+training|im\s+training)\b",
+    r"\b(?:boxe|krav\s*maga|judo|karate|arts?\s+martiaux|autodefense|self-?defense|a\s+l\s*entrainement|lutte)\b",
+    r"\b(?:boxeo|artes\s+marciales|defensa\s+personal|autodefensa|judo|karate|en\s+el\s+entrenamiento)\b",
+)
+# Sport with someone, as sport: together, a class or a partner drill, the mat, a coach, a
+# match, pride or a laugh ("krav maga class with my girlfriend ... very proud of her").
+SPORT_TOGETHER = _any(
+    r"\b(?:together|with\s+me|with\s+my\s+(?:wife|husband|partner|boyfriend|girlfriend|fiancee?|sister|brother|friend|mate"
+    r"|son|daughter|kids)|we\s+(?:both|were|are|do|did|go|went|started|spar\w*)|partner\s+drills?|class\s+with|tapped\s+out"
+    r"|tap\s+out|instructor|sensei|the\s+mats?|gloves|pads|headgear|helmet|round|bout|grading|demo|proud|laughed|laughing"
+    r"|thrilled|lol|haha)\b",
+    r"\b(?:zusammen|gemeinsam|trainer\w*|matte|handschuhe|stolz|gelacht|runde)\b",
+    r"\b(?:ensemble|prof|entraineur|tapis|gants|casque|fiere?|ri|round)\b",
+    r"\b(?:juntos|juntas|profe|profesor\w*|entrenador\w*|colchoneta|guantes|orgullos[oa]|reimos|ensenarme)\b",
+)
+PLAY = _any(
+    r"\b(?:play-?fight\w*|play\s+fight\w*|rough-?hous\w*|horsing\s+around|horseplay|messing\s+around|mucking\s+about"
+    r"|wrestl\w*|pillow\s+fight\w*|tickle\s+fight\w*|play(?:ing)?\s+(?:tag|wrestling|ninjas?|superheroes|fighting|fight)"
+    r"|headlocks?|(?:pretend|fake)\s+(?:fight\w*|strangl\w*|chok\w*))\b",
+    r"\b(?:raufen|rauferei|toben|gerangel|ringkampf)\b|\bse\s+bagarr\w*\s+pour\s+(?:rire|jouer)\b|\bchamaill\w*"
+    r"|\bluchitas\b|\bjugando\s+a\s+(?:pelear|luchar)\b",
+)
+SIBLINGS = _any(
+    r"\b(?:brothers|sisters|siblings|twins|cousins|the\s+boys|the\s+girls|the\s+kids|our\s+kids|my\s+kids"
+    r"|(?:my|our|the)\s+(?:(?:two|2|three|3)\s+)?(?:boys|girls|kids|sons|daughters|lads)|(?:his|her)\s+(?:little\s+|big\s+|older\s+"
+    r"|younger\s+)?(?:brother|sister)|aged?\s+\d+\s+and\s+\d+|\d{1,2}\s+and\s+\d{1,2})\b",
+    r"\b(?:bruder|brueder|bruder|geschwister|jungs)\b|\b(?:freres|soeurs|les\s+garcons|les\s+enfants)\b"
+    r"|\b(?:hermanos|hermanas|los\s+ninos|los\s+chicos)\b",
+)
+# An adult in the scene makes it not children's play: "my husband had him in a headlock".
+ADULT_ACTOR = compile_pattern(
+    r"\b(?:husband|wife|partner|boyfriend|girlfriend|dad|father|daddy|stepdad|stepfather|mum|mom|mother|stepmom"
+    r"|uncle|grandpa|mann|vater|stiefvater|mari|pere|beau-pere|marido|padre|padrastro|novio)\b"
+)
+# Signs the contact was not consented play: anger, a fight, a "no", a denial, fear.
+NOT_PLAY = _any(
+    r"\b(?:on\s+purpose|angry|furious|rage|raging|mad\s+at|lost\s+(?:his|her)\s+temper|lost\s+it|came\s+home|got\s+home"
+    r"|(?:came|got)\s+back|cancel\w*|passed\s+out|blacked\s+out|(?:after|during|in)\s+(?:a|an|the|our)\s+"
+    r"(?:fight|argument|row)|when\s+i\s+(?:said|told\s+(?:him|her))\s+(?:no|stop|to\s+stop)|wouldnt\s+(?:stop|let\s+go)"
+    r"|didnt\s+stop|against\s+my\s+will|we\s+werent|it\s+wasnt|wasnt\s+(?:playing|a\s+game|training|an\s+accident)"
+    r"|(?:claims?|says|said|insists?|insisted)\s+(?:it\s+was|we\s+were|(?:he|she)\s+was)|scared|terrified|afraid|punish\w*)\b",
+    r"\b(?:absichtlich|wutend|wuetend|im\s+streit|angst)\b|\b(?:expres|en\s+colere|pendant\s+une\s+dispute|peur)\b"
+    r"|\b(?:a\s+proposito|enojado|furioso|en\s+una\s+pelea|miedo)\b",
+)
+
+# --- hopelessness about the couple or the job, not about living -----------------------------
+ABOUT_RELATIONSHIP = _any(
+    r"\b(?:row|rows|fight|fights|fought|argument|arguments|arguing|argued|break\s*up|broke\s+up|breakup|divorce|separat\w+"
+    r"|split\s+up|marriage|relationship|give\s+up\s+on\s+(?:us|this|him|her)|(?:just|should|to)\s+give\s+up|starting\s+over"
+    r"|start\s+over|about\s+us|on\s+us|couples?\s+(?:therapy|counsel\w*)|job|boss|career|fired|laid\s+off|redundan\w*"
+    r"|exams?|thesis|rent|debt|mortgage)\b",
+    r"\b(?:streit|gestritten|trennung|scheidung|beziehung|ehe|job|arbeit|chef|chefin|kundigung)\b",
+    r"\b(?:dispute|disputes|engueul\w*|rupture|separation|divorce|couple|relation|boulot|travail|patron)\b",
+    r"\b(?:pelea|peleas|discusion|discutimos|ruptura|separacion|divorcio|relacion|trabajo|jefe)\b",
+)
+ABOUT_LIVING = _any(
+    r"\b(?:life|living|alive|(?:to|wanna|rather|could|just|i|would|should|gonna)\s+die|dying|dead|death|exist\w*|wake\s+up|be\s+here|end\s+it|no\s+way\s+out|kill|suicid\w*"
+    r"|disappear|anything)\b",
+    r"\b(?:leben|sterben|tot|aufwachen)\b|\b(?:vie|vivre|mourir|mort|disparaitre)\b|\b(?:vida|vivir|morir|muerte|desaparecer)\b",
+)
+# The tools of self-injury: named near cutting they are how the injury was done, not a means
+# of suicide ("cut myself last night. used his razor").
+INJURY_TOOLS = compile_pattern(
+    r"\b(?:razors?|blades?|knife|knives|scissors|glass|needles?|pins?|lighter|rasierklingen?|klingen?|messer|lames?|rasoir"
+    r"|couteau|navaja|cuchillas?|cuchillo)\b"
 )

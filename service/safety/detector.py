@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -12,7 +13,11 @@ from service.safety.addressed import addressed_spans
 from service.safety.context import ContextAnalyser, Cue
 from service.safety.language import active_languages, detect_language
 from service.safety.lexicons import ALL_RULES
-from service.safety.mentions import Referent
+from service.safety.lexicons.de import self_injury as de_self_injury
+from service.safety.lexicons.en import self_injury as en_self_injury
+from service.safety.lexicons.es import self_injury as es_self_injury
+from service.safety.lexicons.fr import self_injury as fr_self_injury
+from service.safety.mentions import Referent, quoted_spans
 from service.safety.model import RULES_VERSION, ContextSpan, EvidenceSpan, RiskAssessment
 from service.safety.normalize import NormalizedText, normalize
 from service.safety.rule import Kind, Rule
@@ -21,6 +26,35 @@ from service.taxonomy import RiskCategory, RiskLevel
 # Every lexicon is loaded; ``active_languages`` decides per text which of them run, and keeps
 # them all on for short or mixed-language texts (people switch languages mid-message).
 _VERY_LOW_MOOD = 1
+
+# Self-injury: an act (cutting, burning, hitting oneself), elevated on its own. Only suicidal
+# thoughts plus a means, or a means of suicide named with the act, make it urgent.
+_SELF_INJURY_RULES = frozenset(
+    r.rule_id
+    for module in (en_self_injury, de_self_injury, fr_self_injury, es_self_injury)
+    for r in module.RULES
+) | frozenset(
+    {
+        "en.self_harm.self_harm_word",
+        "en.self_harm.self_harm_noun",
+        "en.self_harm.hiding_cuts",
+        "en.self_harm.hurts_own_body",
+        "en.self_harm.hurt_my_body",
+        "de.self_harm.self_injury",
+        "de.self_harm.ritzen",
+        "fr.self_harm.hurt_myself",
+        "fr.self_harm.self_injury",
+        "es.self_harm.hurt_myself",
+        "es.self_harm.self_injury",
+        "es.self_harm.cuts_and_burns",
+    }
+)
+# Consented contact (a sport, a self-defence class, children's play-fighting) is not violence.
+_CONTACT_CATEGORIES = (
+    RiskCategory.PARTNER_VIOLENCE,
+    RiskCategory.CHILD_SAFETY,
+    RiskCategory.COERCIVE_CONTROL,
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +126,10 @@ def _judge(
     if rule.negatable and ctx.negated(start, end, _own_negations(rule)):
         because("negated")
         return []
+    if rule.category in _CONTACT_CATEGORIES and ctx.sport_or_play(start):
+        # A sparring partner's chokehold, brothers play-fighting: consented, like banter.
+        because("banter")
+        return []
     level, capped, extra = rule.level, False, []
     if rule.urgent_on_timing and (cue := ctx.timing_near(start, end)) is not None:
         level = RiskLevel.URGENT
@@ -103,10 +141,12 @@ def _judge(
             return []
         # Jokes about killing oneself still deserve a gentle check-in.
         level, capped, extra = _cap(level, RiskLevel.CONCERN), True, []
-    if ctx.past_resolved(start):
+    if ctx.past_resolved(start, end):
         because("past_resolved")
         level, capped, extra = _cap(level, RiskLevel.CONCERN), True, []
-    referent = ctx.referent(start, rule.attribution)
+    referent = ctx.referent(
+        start, rule.attribution, end, own_harm=rule.category is RiskCategory.SELF_HARM
+    )
     if referent is Referent.THIRD:
         because("third_party")
         return [
@@ -123,6 +163,9 @@ def _judge(
     category = rule.category
     if referent is Referent.CHILD and category is not None:
         category = RiskCategory.CHILD_SAFETY
+    if category is RiskCategory.SELF_HARM and ctx.threat_to_writer(start, end, rule.attribution):
+        # "He texted 'if you leave I'll kill myself'": a threat aimed at the writer.
+        category = RiskCategory.COERCIVE_CONTROL
     found = Finding(
         rule.rule_id,
         start,
@@ -141,17 +184,66 @@ def _cue_finding(cue: Cue, level: RiskLevel, category: RiskCategory | None) -> F
 
 
 def _apply_means(findings: list[Finding], ctx: ContextAnalyser) -> list[Finding]:
-    """Self-harm thoughts plus a means or plan anywhere in the text are imminent danger."""
-    ideation = [
+    """Thoughts of suicide plus a means or plan anywhere in the text are imminent danger.
+
+    Self-injury (cutting, burning...) is an act, not a plan: it becomes urgent only next to
+    thoughts of suicide, or with a means of suicide in its own sentence (a blade or a lighter
+    named near cutting is how it was done, not a means).
+    """
+    elevated = [
         f
         for f in findings
         if f.category is RiskCategory.SELF_HARM and f.level is RiskLevel.ELEVATED
     ]
-    means = [c for c in ctx.means if not any(f.start <= c.start < f.end for f in ideation)]
-    if not ideation or not means:
+    means = [c for c in ctx.means if not any(f.start <= c.start < f.end for f in elevated)]
+    if not elevated or not means:
+        return findings
+    suicidal = [f for f in elevated if f.rule_id not in _SELF_INJURY_RULES]
+    if suicidal:
+        ideation, used = elevated, means
+    else:
+        used = [
+            c
+            for c in means
+            if not cues.INJURY_TOOLS.fullmatch(ctx.text, c.start, c.end)
+            and any(f.start >= 0 and ctx.same_sentence(f.start, c.start) for f in elevated)
+        ]
+        ideation = [
+            f
+            for f in elevated
+            if f.start >= 0 and any(ctx.same_sentence(f.start, c.start) for c in used)
+        ]
+    if not ideation or not used:
         return findings
     upgraded = [replace(f, level=RiskLevel.URGENT) if f in ideation else f for f in findings]
-    return upgraded + [_cue_finding(c, RiskLevel.URGENT, RiskCategory.SELF_HARM) for c in means]
+    return upgraded + [_cue_finding(c, RiskLevel.URGENT, RiskCategory.SELF_HARM) for c in used]
+
+
+def _apply_child_means(findings: list[Finding], ctx: ContextAnalyser) -> list[Finding]:
+    """A child of the household talking of killing themself with a means in the same sentence
+    ("screamed 'I'm going to kill myself' and locked himself in with my pills") is a child in
+    danger now."""
+    child = [
+        f
+        for f in findings
+        if f.category is RiskCategory.CHILD_SAFETY
+        and ".self_harm." in f.rule_id
+        and f.level is RiskLevel.ELEVATED
+        and f.start >= 0
+    ]
+    used = [
+        c
+        for c in ctx.means
+        if not cues.INJURY_TOOLS.fullmatch(ctx.text, c.start, c.end)
+        and any(
+            ctx.same_sentence(f.start, c.start) and not f.start <= c.start < f.end for f in child
+        )
+    ]
+    if not used:
+        return findings
+    near = [f for f in child if any(ctx.same_sentence(f.start, c.start) for c in used)]
+    upgraded = [replace(f, level=RiskLevel.URGENT) if f in near else f for f in findings]
+    return upgraded + [_cue_finding(c, RiskLevel.URGENT, RiskCategory.CHILD_SAFETY) for c in used]
 
 
 _DANGER_CATEGORIES = (
@@ -179,8 +271,10 @@ def _apply_danger_now(findings: list[Finding], ctx: ContextAnalyser) -> list[Fin
     return upgraded + [_cue_finding(c, RiskLevel.URGENT, category) for c in cues_now]
 
 
-def _apply_mood(findings: list[Finding], mood: int | None) -> list[Finding]:
-    """Mood 1 is at least concern; with hopelessness in the text it is elevated self-harm risk."""
+def _apply_mood(findings: list[Finding], mood: int | None, ctx: ContextAnalyser) -> list[Finding]:
+    """Mood 1 is at least concern; with hopelessness in the text it is elevated self-harm risk,
+    unless the hopelessness is about the couple or the job ("hopeless, same row again, he says
+    we should give up") with no word about living or dying near it."""
     if mood is None or mood > _VERY_LOW_MOOD:
         return findings
     out = [
@@ -189,6 +283,7 @@ def _apply_mood(findings: list[Finding], mood: int | None) -> list[Finding]:
         and not f.third_party
         and not f.capped
         and not f.level.at_least(RiskLevel.ELEVATED)
+        and not (f.start >= 0 and ctx.hopeless_about_relationship(f.start))
         else f
         for f in findings
     ]
@@ -245,7 +340,7 @@ def assess_risk(
     """
     norm = normalize(text)
     languages = active_languages(text, locale)
-    ctx = ContextAnalyser(norm.text, languages)
+    ctx = ContextAnalyser(norm.text, languages, _normalised_spans(quoted_spans(text), norm))
     findings: list[Finding] = []
     defused: list[Defusal] = []
     for rule in ALL_RULES:
@@ -254,7 +349,7 @@ def assess_risk(
         for m in rule.pattern.finditer(norm.text):
             if m.end() > m.start():
                 findings.extend(_judge(rule, m.start(), m.end(), ctx, defused))
-    findings = _apply_means(_apply_mood(findings, mood), ctx)
+    findings = _apply_child_means(_apply_means(_apply_mood(findings, mood, ctx), ctx), ctx)
     findings = _dedupe(_apply_danger_now(findings, ctx))
     own = [f for f in findings if not f.third_party]
     level = RiskLevel.highest(*(f.level for f in own))
@@ -282,6 +377,18 @@ def assess_risk(
         defusing=_defusing(defused, ctx, norm, languages),
         present_danger=_present_danger(own, ctx, norm),
     )
+
+
+def _normalised_spans(
+    spans: tuple[tuple[int, int], ...], norm: NormalizedText
+) -> tuple[tuple[int, int], ...]:
+    """Map spans of the original text onto the normalised text."""
+    out = []
+    for a, b in spans:
+        start, end = bisect.bisect_left(norm.starts, a), bisect.bisect_left(norm.starts, b)
+        if end > start:
+            out.append((start, end))
+    return tuple(out)
 
 
 def _span(kind: str, start: int, end: int, rule: str, norm: NormalizedText) -> ContextSpan:

@@ -115,6 +115,18 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:i\s+)?(?:was|were|am|had\s+been)\s+(?:drunk|drinking|too\s+tired))",
         ),
         (
+            # Keys taken on a doctor's orders: "the doctor said clearly no driving until we review".
+            "en.medical_keys",
+            r"\b(?:took|takes|hid|hides|kept|keeps|confiscated|has\s+confiscated|taken)\s+(?:away\s+)?my\s+(?:car\s+)?keys\b"
+            r"(?=[^\n]{0,300}?\b(?:no\s+driving|not\s+(?:allowed|supposed|meant)\s+to\s+drive|(?:shouldnt|cant|cannot|mustnt)\s+drive"
+            r"|drowsy|seizures?|concussion|eyesight|doctor\s+(?:said|says))\b)",
+        ),
+        (
+            # Police called to check on someone else: "I called 911 and they did a welfare check".
+            "en.welfare_check",
+            r"\bcalled\s+(?:the\s+(?:police|cops)|911|999|112)\b(?=[^.!?\n]{0,80}\b(?:welfare\s+check|check\s+on\s+(?:him|her|them)))",
+        ),
+        (
             "en.mutual_tracking",
             r"\b(?:track|tracks|see|sees|share|shares|follow)\s+(?:my|our)\s+(?:\w+\s+)?locations?\b(?=[^\n]{0,160}?"
             r"\b(?:i\s+(?:track|see|share|have|follow)\s+(?:hers|his|theirs)(?:\s+too)?|we\s+both|each\s+other|mutual))"
@@ -343,8 +355,13 @@ IDIOMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "en.martial_arts",
+            # Not when the choke came later, at home, or unwanted: "been sparring a lot and last night he
+            # choked me until I passed out".
             r"\b(?:krav\s+maga|bjj|jiu[- ]?jitsu|judo|wrestling|mma|martial\s+arts?|sparring|self[- ]defen[cs]e|grappling)\b"
-            r"[^.!?\n]{0,80}?\b(?:choke\s*hold|headlock|choked|pinned|tapped\s+out)\b"
+            r"(?![^.!?\n]*\b(?:passed\s+out|blacked\s+out|said\s+no|angry|furious|on\s+purpose|scared|wouldnt\s+stop"
+            r"|against\s+my\s+will)\b)"
+            r"(?:(?!\b(?:last\s+night|came\s+home|got\s+home|at\s+home|afterwards|later)\b)[^.!?\n]){0,80}?"
+            r"\b(?:choke\s*hold|headlock|choked|pinned|tapped\s+out)\b"
             r"|\b(?:choke\s*hold|headlock)\b[^.!?\n]{0,60}?\btapped\s+out\b",
         ),
         (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from service.taxonomy import RiskCategory, RiskLevel
 
 # Bumped whenever a rule changes, so stored assessments say which rules produced them.
-RULES_VERSION = "safety-rules-3"
+RULES_VERSION = "safety-rules-4"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def _below_elevated(text: str, locale: str) -> None:
 
 
 def test_rules_version_is_bumped() -> None:
-    assert RULES_VERSION == "safety-rules-3"
+    assert RULES_VERSION == "safety-rules-4"
 
 
 # --- 1. self-injury by any method ---------------------------------------------------------------

@@ -368,7 +368,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         "coercive_control",
         "self_harm_threat",
-        r"\b(?:threat\w*|says|said)\s+(?:(?:he|she|they)\s*(?:ll|will|would|d)?\s+)?(?:to\s+)?(?:kill|hurt|harm)\s+"
+        r"\b(?:threat\w*|says|said|saying|texts|texted|tells\s+me|told\s+me)\s+(?:that\s+)?(?:(?:he|she|they)\s*"
+        r"(?:ll|will|would|d|is\s+going\s+to|s\s+going\s+to)?\s+)?(?:to\s+)?(?:kill|hurt|harm)\s+"
         r"(?:himself|herself|themselves)\s+if\s+i\b|\bif\s+i\s+(?:ever\s+)?(?:leave|go|break\s+up|left)\b[^.!?\n]{0,40}?"
         r"\b(?:kill|hurt|harm)\s+(?:himself|herself|themselves)\b",
         E,
