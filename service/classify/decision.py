@@ -12,7 +12,7 @@ tests each row):
 | D5 | - | found | no, and the rest reads below elevated | at most `concern` |
 
 Defusing contexts are what the rules recognise and explain away: an idiom, banter, fiction or
-media, a hypothetical or probing question, a negation, a past that is over, someone else's
+media, a hypothetical or probing question, a past that is over, someone else's
 danger, words aimed at the system. Present-danger cues: a means of self-harm, "he's outside",
 an urgent finding of the rules. The model's level comes from thresholds on calibrated
 probabilities chosen by a stated cost (``service/classify/training.py``).

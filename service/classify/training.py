@@ -368,6 +368,16 @@ def train(
             "prevalence": PREVALENCE[head],
             **stats,
         }
+    # What other stated costs would have chosen (docs/classifier.md shows the trade-off).
+    cost_curve = {
+        str(c): cost_threshold(
+            oof_cal[:, 1], y_levels[:, 1], cost_of_miss=c, prevalence=PREVALENCE["elevated_plus"]
+        )
+        for c in (5.0, 10.0, 20.0, 50.0)
+    }
+    threshold_stats["elevated_plus"]["other_costs"] = {
+        c: {"threshold": t, **st} for c, (t, st) in cost_curve.items()
+    }
     risk_thresholds = np.full(y_risk.shape[1], 0.5, dtype=np.float32)
     for j in range(len(RISK_HEADS), y_risk.shape[1]):
         risk_thresholds[j] = best_f1_threshold(oof_risk[:, j], y_risk[:, j])

@@ -95,7 +95,7 @@ def _cap(level: RiskLevel, ceiling: RiskLevel) -> RiskLevel:
 class Defusal:
     """A rule match that context explained away or capped, and why."""
 
-    kind: str  # idiom | media | hypothetical | negated | banter | past_resolved | third_party
+    kind: str  # idiom | media | hypothetical | banter | past_resolved | third_party
     start: int
     end: int
     rule_id: str
@@ -124,7 +124,8 @@ def _judge(
             because(kind)
             return []
     if rule.negatable and ctx.negated(start, end, _own_negations(rule)):
-        because("negated")
+        # Not a defusing context for the model: "not suicidal but I wouldn't mind if a bus hit
+        # me" denies one word and says the rest; the rest is for the model to read.
         return []
     if rule.category in _CONTACT_CATEGORIES and ctx.sport_or_play(start):
         # A sparring partner's chokehold, brothers play-fighting: consented, like banter.

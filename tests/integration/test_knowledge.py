@@ -11,11 +11,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from service.knowledge.cards import load_cards
-from service.knowledge.ingest import ingest
+from service.knowledge.ingest import ingest, stored_vector_width
 from service.persistence.models import KnowledgeCard, KnowledgeChunk
 from service.retrieval.search import Query, search
 from service.taxonomy import RiskCategory
@@ -89,6 +90,53 @@ def test_changed_and_deleted_cards_are_synced(
     finally:
         with database.unit_of_work() as session:
             ingest(session, KNOWLEDGE / "strategies", embedder)
+
+
+class NarrowEmbedder:
+    """Another encoder of another width: the real vectors folded to 48 dimensions."""
+
+    model_id = "test:narrow-48"
+    dim = 48
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def _fold(self, vectors: Any) -> Any:
+        folded = vectors.reshape(len(vectors), self.dim, -1).sum(axis=2)
+        return folded / np.linalg.norm(folded, axis=1, keepdims=True)
+
+    def embed(self, texts: list[str]) -> Any:
+        return self._fold(self.inner.embed(texts))
+
+    def embed_documents(self, texts: list[str]) -> Any:
+        return self._fold(self.inner.embed_documents(texts))
+
+
+def test_a_new_encoder_re_embeds_the_knowledge_base_at_its_width(
+    database: Any, embedder: Any, knowledge_base: Path
+) -> None:
+    """Changing EMBEDDING_MODEL needs no manual migration: ingest rebuilds column and index."""
+    narrow = NarrowEmbedder(embedder)
+    cards, chunks = _counts(database)
+    try:
+        with database.unit_of_work() as session:
+            report = ingest(session, KNOWLEDGE / "strategies", narrow)
+        assert len(report.updated) == cards
+        with database.unit_of_work() as session:
+            assert stored_vector_width(session) == 48
+            found = search(session, narrow, Query(text="he is always on his phone", k=3))
+            index = session.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"),
+                {"n": "ix_knowledge_chunks_embedding_hnsw"},
+            ).scalar_one()
+        assert len(found) == 3
+        assert "hnsw" in index
+        assert _counts(database) == (cards, chunks)
+    finally:
+        with database.unit_of_work() as session:
+            ingest(session, KNOWLEDGE / "strategies", embedder)
+        with database.unit_of_work() as session:
+            assert stored_vector_width(session) == embedder.dim
 
 
 def test_concurrent_ingests_do_not_duplicate(
