@@ -211,6 +211,7 @@ def main() -> None:
 
     texts = [e.text for e in load_examples()][:400]
     results: dict[str, Any] = {"machine": machine_info(), "encoders": {}}
+    earlier = json.loads(args.out.read_text())["encoders"] if args.out.exists() else {}
     for spec in args.encoders.split(","):
         print(f"== {spec}", flush=True)
         try:
@@ -226,6 +227,8 @@ def main() -> None:
         if not args.skip_training:
             entry["classification"] = classification(spec, retrain=args.retrain)
             print("  classification", json.dumps(entry["classification"]["overall"]), flush=True)
+        elif "classification" in earlier.get(spec, {}):  # keep the last scores, renew speed
+            entry["classification"] = earlier[spec]["classification"]
         results["encoders"][spec] = entry
     args.out.write_text(json.dumps(results, indent=2, default=lambda o: np.asarray(o).tolist()))
     print(markdown(results))

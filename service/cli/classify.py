@@ -109,14 +109,18 @@ def classify_jsonl(settings: Settings, source: TextIO, out: TextIO, backend: str
     return errors
 
 
-def train_command(settings: Settings) -> None:
+def train_command(settings: Settings, encoder: str) -> None:
     from service.classify.dataset import load_examples, split
     from service.classify.training import train
-    from service.cli.knowledge import embedder_for
+    from service.knowledge.embedder import LOCAL_ENCODERS, get_embedder
 
+    if encoder not in LOCAL_ENCODERS:
+        raise click.ClickException(
+            f"unknown encoder {encoder!r}; choose one of {', '.join(sorted(LOCAL_ENCODERS))}"
+        )
     examples = split(load_examples(), "train")
     started = time.monotonic()
-    result = train(examples, embedder_for(settings), progress=lambda m: err.print(f"• {m}"))
+    result = train(examples, get_embedder(encoder), progress=lambda m: err.print(f"• {m}"))
     path = result.model.save()
     click.echo(
         f"trained {result.model.version} on {len(examples)} examples in "

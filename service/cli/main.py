@@ -142,11 +142,17 @@ def classify(ctx: click.Context, jsonl: str | None, backend: str) -> None:
 
 
 @classify.command("train")
-def classify_train() -> None:
+@click.option(
+    "--encoder",
+    default="local:multilingual-e5-small",
+    show_default=True,
+    help="Bundled sentence encoder the model reads with (docs/adr/0004).",
+)
+def classify_train(encoder: str) -> None:
     """Retrain the local model on the training split of evals/data/ (reproducible)."""
     from service.cli.classify import train_command
 
-    train_command(_settings())
+    train_command(_settings(), encoder)
 
 
 @cli.group("eval")

@@ -48,14 +48,14 @@ _ADDRESSED: dict[str, tuple[tuple[str, str], ...]] = {
     "de": (
         (
             "system",
-            r"\bignorier\w*\s+(?:alle\s+|deine\s+|die\s+|bisherigen\s+|vorherigen\s+)*(?:anweisungen|regeln"
-            r"|vorgaben|instruktionen)\b|\bsystem-?prompt\b|\bentwicklermodus\b"
+            r"\b(?:ignorier|vergiss|vergess)\w*\s+(?:alle\s+|deine\s+|die\s+|bisherigen\s+|vorherigen\s+)*"
+            r"(?:anweisungen|regeln|vorgaben|instruktionen)\b|\bsystem-?prompt\b|\bentwicklermodus\b"
             r"|\b(?:zeig|sag|gib)\s+mir\s+(?:was|alles\s+was)\s+(?:er|sie|mein\s+\w+|meine\s+\w+)\s+"
             r"(?:\w+\s+){0,2}?(?:geschrieben|gesagt|eingetragen)\b",
         ),
         (
             "probing",
-            r"\bwas\s+(?:passiert|wurdet?\s+ihr\s+tun|macht\s+ihr)\s+(?:\w+\s+){0,2}?wenn\s+(?:ich|jemand)\s+"
+            r"\bwas\s+(?:passiert|wurdet?\s+ihr\s+tun|macht\s+ihr),?\s+(?:\w+\s+){0,2}?wenn\s+(?:ich|jemand)\s+"
             r"(?:\w+\s+){0,4}?(?:schreibe?|sage|erzahle?|schreibt|sagt|erzahlt)\b"
             r"|\bwer\s+(?:kann|darf|wird)\s+(?:das|meine?\s+\w+)\s+lesen\b|\brein\s+hypothetisch\b",
         ),
@@ -63,14 +63,14 @@ _ADDRESSED: dict[str, tuple[tuple[str, str], ...]] = {
     "fr": (
         (
             "system",
-            r"\bignore[rz]?\s+(?:toutes\s+)?(?:tes|vos|les)\s+(?:instructions|consignes|regles)\b"
+            r"\b(?:ignore[rz]?|oublie[rz]?)\s+(?:toutes\s+)?(?:tes|vos|les)\s+(?:instructions|consignes|regles)\b"
             r"|\bprompt\s+systeme\b|\bmode\s+developpeur\b"
             r"|\b(?:montre|dis|donne)[sz]?-?moi\s+(?:ce\s+qu(?:e|il|elle)|tout\s+ce\s+qu(?:e|il|elle))\s*"
             r"(?:\w+\s+){0,3}?(?:ecrit|dit|raconte)\b",
         ),
         (
             "probing",
-            r"\bque\s+se\s+passe(?:-t-il|rait-il)?\s+si\s+(?:je|quelqu\s*un)\s+(?:\w+\s+){0,3}?"
+            r"\bque\s+se\s+passe(?:-t-il|rait-il)?,?\s+si\s+(?:je|quelqu\s*un)\s+(?:\w+\s+){0,3}?"
             r"(?:dis|disais|ecris|ecrivais|raconte|racontais)\b"
             r"|\bqui\s+(?:peut|va|pourra)\s+lire\b|\bhypothetiquement\b",
         ),
@@ -78,14 +78,15 @@ _ADDRESSED: dict[str, tuple[tuple[str, str], ...]] = {
     "es": (
         (
             "system",
-            r"\bignora[rd]?\s+(?:todas\s+)?(?:tus|las|sus)\s+(?:instrucciones|reglas|indicaciones)\b"
+            r"\b(?:ignora[rd]?|olvida[rd]?|olvidate\s+de)\s+(?:todas\s+)?(?:tus|las|sus)\s+"
+            r"(?:instrucciones|reglas|indicaciones)\b"
             r"|\bprompt\s+del\s+sistema\b|\bmodo\s+desarrollador\b"
-            r"|\b(?:muestrame|dime|ensename|dame)\s+(?:lo\s+que|todo\s+lo\s+que)\s+(?:\w+\s+){0,3}?"
-            r"(?:escribio|dijo|conto|puso)\b",
+            r"|\b(?:muestrame|dime|ensename|dame)\s+(?:lo\s+que|todo\s+lo\s+que|que)\s+(?:\w+\s+){0,3}?"
+            r"(?:escribio|escrito|dijo|dicho|conto|contado|puso)\b",
         ),
         (
             "probing",
-            r"\bque\s+pasa(?:ria)?\s+si\s+(?:yo\s+|alguien\s+)?(?:\w+\s+){0,3}?(?:digo|dijera|escribo"
+            r"\bque\s+pasa(?:ria)?,?\s+si\s+(?:yo\s+|alguien\s+)?(?:\w+\s+){0,3}?(?:digo|dijera|escribo"
             r"|escribiera|cuento|contara)\b|\bquien\s+(?:puede|va\s+a|podra)\s+leer\b|\bhipoteticamente\b",
         ),
     ),

@@ -41,6 +41,7 @@ def test_shipped_artefact_matches_the_training_data() -> None:
     """Rebuild with `attune classify train` whenever evals/data changes."""
     model = LocalModel.load()
     assert model.metadata["data_fingerprint"] == fingerprint(split(load_examples(), "train"))
+    assert model.metadata["embedding_model"] == "local:multilingual-e5-small"  # ADR 0004
     assert len(model.labels.ids) == 24
     assert model.risk.ids[:3] == ["concern_plus", "elevated_plus", "urgent"]
     assert (
