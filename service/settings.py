@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     classify_timeout_seconds: float = 20.0
     """A classification taking longer fails closed (the check-in is treated as at risk)."""
 
+    safety_question_quiet_hours: float = Field(default=72.0, gt=0)
+    """After a partner answers "no" to a safety question, the same kind of question is not asked
+    again for this long, unless a new, stronger signal appears (docs/coaching.md)."""
+
+    safety_question_answer_hours: float = Field(default=24.0, gt=0)
+    """A safety question left unanswered this long goes to the coach's low-priority lane."""
+
     classifier_backend: Literal["auto", "local", "llm", "rules"] = "auto"
     """``auto``: the LLM when LLM_BASE_URL is set, else the local model."""
 

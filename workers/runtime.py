@@ -1,4 +1,5 @@
-"""Start-up of the RQ worker and of the scheduler (outbox relay + sweeper)."""
+"""Start-up of the RQ worker and of the scheduler (outbox relay, sweeper, unanswered safety
+questions)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rq import SimpleWorker
 from service.checkins.outbox import relay_pending, sweep_stuck
 from service.lib.queue import QUEUE_NAMES, enqueue_classify, queues
 from service.persistence.models import OutboxEvent
+from service.safety_questions.service import expire_questions
 from workers.context import JobContext
 
 log = structlog.get_logger(__name__)
@@ -31,6 +33,12 @@ def sweep_once(ctx: JobContext) -> int:
         return sweep_stuck(session, older_than=timedelta(seconds=ctx.settings.stuck_after_seconds))
 
 
+def expire_once(ctx: JobContext) -> int:
+    """Safety questions unanswered past their window go to the coach lane."""
+    with ctx.db.unit_of_work() as session:
+        return expire_questions(session, answer_hours=ctx.settings.safety_question_answer_hours)
+
+
 def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
     """Relay often, sweep now and then, until ``stop`` is set."""
     sweep_every = max(1, int(30 / ctx.settings.relay_interval_seconds))
@@ -42,8 +50,10 @@ def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
             if sent:
                 log.info("relayed outbox events", count=sent)
             rounds += 1
-            if rounds % sweep_every == 0 and (swept := sweep_once(ctx)):
-                log.warning("re-enqueued stuck check-ins", count=swept)
+            if rounds % sweep_every == 0:
+                if swept := sweep_once(ctx):
+                    log.warning("re-enqueued stuck check-ins", count=swept)
+                expire_once(ctx)
         except Exception:
             # Database or Redis blip: keep the loop alive; pending events stay in the outbox.
             log.exception("relay round failed; will retry")

@@ -19,6 +19,7 @@ from service.api.auth import provide_bearer_token
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
+from service.conversations.asking import ChatAsking
 from service.conversations.chat import ChatEngine
 from service.conversations.controllers import ConversationController
 from service.couples.controllers import CoupleController
@@ -26,6 +27,7 @@ from service.escalations.controllers import EscalationController
 from service.knowledge.embedder import Embedder
 from service.lib.db import Database
 from service.lib.llm import LLMGateway
+from service.safety_questions.controllers import AskConfig, SafetyQuestionController
 
 log = structlog.get_logger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # a check-in is a few sentences; refuse megabytes early
@@ -93,12 +95,14 @@ def create_app(db: Database, redis: Redis, chat: ChatEngine | None = None) -> Li
             EscalationController,
             PartnerController,
             ConversationController,
+            SafetyQuestionController,
         ],
         dependencies={
             "db": Provide(lambda: db, sync_to_thread=False),
             "redis": Provide(lambda: redis, sync_to_thread=False),
             "token": Provide(provide_bearer_token, sync_to_thread=False),
             "chat": Provide(lambda: engine, sync_to_thread=False),
+            "asking": Provide(default_ask_config, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[request_id_middleware],
@@ -109,6 +113,17 @@ def create_app(db: Database, redis: Redis, chat: ChatEngine | None = None) -> Li
         plugins=[PydanticPlugin(validate_strict=True)],
         logging_config=None,  # structlog owns logging (service/lib/logging.py)
         debug=False,
+    )
+
+
+def default_ask_config() -> AskConfig:
+    from service.settings import get_settings
+
+    settings = get_settings()
+    return AskConfig(
+        knowledge_dir=settings.knowledge_dir,
+        quiet_hours=settings.safety_question_quiet_hours,
+        answer_hours=settings.safety_question_answer_hours,
     )
 
 
@@ -138,4 +153,9 @@ def default_chat_engine(db: Database) -> ChatEngine:
         gateway=gateway,
         knowledge_dir=settings.knowledge_dir,
         k=settings.retrieval_k,
+        asking=ChatAsking(
+            settings.knowledge_dir,
+            quiet_hours=settings.safety_question_quiet_hours,
+            answer_hours=settings.safety_question_answer_hours,
+        ),
     )

@@ -7,7 +7,8 @@ all of these hold:
 - it was written inside the couple both belong to now;
 - it has been classified (unclassified text has not been checked for danger yet);
 - the classification is ``none`` or ``concern`` with no risk category;
-- no escalation was opened for it.
+- no escalation was opened for it, and the writer was not asked a safety question about it
+  (whether one was asked is the writer's alone: a shared note that prompted one stays private).
 
 A note about violence, threats or control therefore never reaches the other partner, even
 when the writer ticked "share" (DESIGN.md, Safety). The other partner sees the note itself,
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from service.checkins.service import MAX_PAGE, _decode_cursor, _encode_cursor
 from service.errors import ForbiddenError, InvalidInputError
-from service.persistence.models import CheckIn, Classification, Escalation, User
+from service.persistence.models import CheckIn, Classification, Escalation, SafetyQuestion, User
 
 # Only notes with no safety signal at all reach the other partner: "he scares me sometimes"
 # (concern) is about that partner, and showing it to them could put the writer at risk.
@@ -49,6 +50,7 @@ class PartnerView:
             User.couple_id == caller.couple_id, User.id != caller.id
         )
         escalated = exists().where(Escalation.checkin_id == CheckIn.id)
+        asked = exists().where(SafetyQuestion.checkin_id == CheckIn.id)
         query = (
             select(CheckIn)
             .join(Classification, Classification.checkin_id == CheckIn.id)
@@ -59,6 +61,8 @@ class PartnerView:
                 Classification.risk_level.in_(VISIBLE_RISK_LEVELS),
                 func.cardinality(Classification.risk_categories) == 0,
                 ~escalated,
+                ~asked,
+                ~Classification.ask_safety,
             )
         )
         if after is not None:

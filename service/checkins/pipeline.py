@@ -7,7 +7,7 @@ and writes its output and the new status in the caller's transaction.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,19 @@ from service.coaching.resources import resources_for
 from service.coaching.tips import produce_tip
 from service.knowledge.embedder import Embedder
 from service.lib.crypto import open_text, seal_spans
-from service.persistence.models import CheckIn, Classification, Couple, Escalation, Generation, Tip
+from service.persistence.models import (
+    CheckIn,
+    Classification,
+    Couple,
+    Escalation,
+    Generation,
+    SafetyQuestion,
+    Tip,
+    User,
+)
 from service.retrieval.search import Query, search
-from service.taxonomy import LABEL_IDS, RiskLevel
+from service.safety_questions.service import SafetyQuestions, ask_request, question_view
+from service.taxonomy import LABEL_IDS, SAFETY_CONTRAINDICATED, RiskLevel
 
 log = structlog.get_logger(__name__)
 
@@ -50,10 +60,22 @@ def _lock(session: Session, checkin_id: uuid.UUID) -> CheckIn | None:
     return session.scalar(select(CheckIn).where(CheckIn.id == checkin_id).with_for_update())
 
 
+@dataclass(frozen=True)
+class AskSettings:
+    quiet_hours: float = 72.0  # no second question about the same thing after a "no"
+    answer_hours: float = 24.0  # an unanswered question goes to the coach lane
+
+
 def classify_stage(
-    session: Session, checkin_id: uuid.UUID, *, classifier: Classifier, timeout: float = 20.0
+    session: Session,
+    checkin_id: uuid.UUID,
+    *,
+    classifier: Classifier,
+    timeout: float = 20.0,
+    asking: AskSettings = AskSettings(),
 ) -> StageOutcome | None:
-    """Classify the check-in once; fail closed (treated as at risk) if the classifier breaks."""
+    """Classify the check-in once; fail closed (treated as at risk) if the classifier breaks.
+    An uncertain reading opens a safety question for the writer, in the same transaction."""
     checkin = _lock(session, checkin_id)
     if checkin is None:
         log.warning("check-in vanished before classification", checkin_id=str(checkin_id))
@@ -67,6 +89,12 @@ def classify_stage(
     if result.risk_level.at_least(RiskLevel.ELEVATED):
         # Same transaction as the classification: no dangerous check-in without a coach alert.
         open_escalation(session, checkin, result)
+    elif result.ask_safety and result.ask_kind:
+        writer = session.get(User, checkin.user_id)
+        if writer is not None:
+            SafetyQuestions(
+                session, quiet_hours=asking.quiet_hours, answer_hours=asking.answer_hours
+            ).maybe_ask(writer, ask_request(result), locale=checkin.locale, checkin_id=checkin.id)
     checkin.status = "classified"
     session.flush()
     return StageOutcome(checkin_id, checkin.status, result.risk_level)
@@ -111,6 +139,8 @@ def _classification_row(checkin_id: uuid.UUID, result: ClassificationResult) -> 
         backend=result.backend,
         model_version=result.model_version,
         risk_score=result.risk_score,
+        ask_safety=result.ask_safety,
+        ask_kind=result.ask_kind,
     )
 
 
@@ -134,6 +164,15 @@ def advise_stage(
     if session.get(Tip, checkin_id) is not None:
         return StageOutcome(checkin_id, checkin.status, risk, True)
     plan = plan_for(risk, c.risk_categories)
+    asked = session.scalar(select(SafetyQuestion).where(SafetyQuestion.checkin_id == checkin_id))
+    open_question = SafetyQuestions(session).open_question(checkin.user_id)
+    # While a home- or child-safety question is open, nothing joint: the partner may be the risk.
+    individual = open_question is not None and open_question.kind != "self_harm"
+    if individual and not plan.escalate:
+        blocked = {*plan.blocked_categories, *(str(x) for x in SAFETY_CONTRAINDICATED)}
+        plan = replace(
+            plan, joint_exercises=False, private=True, blocked_categories=tuple(sorted(blocked))
+        )
     cards = []
     if plan.generate:  # urgent: the safety response only, nothing else generated
         cards = search(
@@ -163,6 +202,8 @@ def advise_stage(
         quotes=_own_quotes(c.evidence.get("spans", [])),
         stage=couple.stage if couple else None,
         seeks_verdict=seeks_verdict(checkin.text),
+        individual_only=individual,
+        asks_safety=asked is not None,
     )
     guard = GuardContext(
         risk_level=risk,
@@ -174,6 +215,7 @@ def advise_stage(
             session, couple_id=checkin.couple_id, user_id=checkin.user_id
         ),
         resource_names=resource_names(resources) if plan.escalate else (),
+        individual_only=individual,
     )
     outcome = produce_tip(tip_input, plan, guard, checkin_text=checkin.text, writer=writer)
     retrieved = sorted(guard.retrieved_ids)  # kept with each verdict: what it was checked against
@@ -181,12 +223,15 @@ def advise_stage(
         fields = {**attempt.__dict__, "verdict": {**attempt.verdict, "retrieved": retrieved}}
         session.add(Generation(checkin_id=checkin_id, **fields))
     composed = outcome.tip
+    body = dict(composed.body)
+    if asked is not None and asked.status == "open":
+        body["safety_question"] = question_view(asked, resources)
     session.add(
         Tip(
             checkin_id=checkin_id,
             kind=composed.kind,
             title=composed.title,
-            body=composed.body,
+            body=body,
             citations=composed.citations,
             backend=composed.backend,
             prompt_version=composed.prompt_version,

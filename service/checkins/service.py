@@ -13,7 +13,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.errors import ForbiddenError, InvalidInputError, NotFoundError
-from service.persistence.models import CheckIn, OutboxEvent, User
+from service.persistence.models import CheckIn, OutboxEvent, Tip, User
 
 TOPIC_CHECKIN_RECEIVED = "checkin.received"
 MAX_PAGE = 100
@@ -59,7 +59,11 @@ class CheckIns:
         checkin = self.session.scalar(
             select(CheckIn)
             .where(CheckIn.id == checkin_id, CheckIn.user_id == caller.id)
-            .options(selectinload(CheckIn.classification), selectinload(CheckIn.tip))
+            .options(
+                selectinload(CheckIn.classification),
+                selectinload(CheckIn.tip),
+                selectinload(CheckIn.safety_question),
+            )
         )
         if checkin is None:
             raise NotFoundError("check-in not found")
@@ -137,17 +141,28 @@ def checkin_view(checkin: CheckIn, *, detail: bool = True) -> dict[str, Any]:
         if c
         else None
     )
-    t = checkin.tip
-    view["tip"] = (
-        {
-            "kind": t.kind,
-            "title": t.title,
-            **t.body,
-            "citations": t.citations,
-            "backend": t.backend,
-            "prompt_version": t.prompt_version,
+    view["tip"] = tip_view(checkin.tip) if checkin.tip else None
+    if c is not None:
+        view["classification"]["ask_safety"] = c.ask_safety
+        view["classification"]["ask_kind"] = c.ask_kind
+    return view
+
+
+def tip_view(t: Tip) -> dict[str, Any]:
+    """The partner's response to a check-in; a safety question in it shows its current state."""
+    view = {
+        "kind": t.kind,
+        "title": t.title,
+        **t.body,
+        "citations": t.citations,
+        "backend": t.backend,
+        "prompt_version": t.prompt_version,
+    }
+    asked = t.checkin.safety_question if t.checkin is not None else None
+    if isinstance(view.get("safety_question"), dict) and asked is not None:
+        view["safety_question"] = {
+            **view["safety_question"],
+            "status": asked.status,
+            "answer": asked.answer,
         }
-        if t
-        else None
-    )
     return view

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import structlog
 from scipy import sparse
 
+from service.classify.asking import decide_ask, rules_ask
 from service.classify.chunks import embed_chunked, sentence_spans
 from service.classify.dataset import register_of
 from service.classify.decision import Scores, Thresholds, decide, needs_rest_of_text
@@ -57,6 +58,14 @@ class ClassificationResult:
     risk_score: float | None = None
     # False when patterns and burnout were not read (a language the model does not cover).
     patterns_read: bool = True
+    # Ask the partner directly whether they are safe (service/classify/asking.py), and about
+    # what: self_harm | safety_at_home | child_safety.
+    ask_safety: bool = False
+    ask_kind: str | None = None
+    ask_row: str = ""  # the row of the ask table that decided
+    # What a "yes" would mean: a sign of danger now was read (urgent escalation on a yes).
+    danger_now: bool = False
+    rules_found_kind: bool = False  # the rules themselves read the asked-about kind of risk
 
     def labels(self) -> dict[str, Any]:
         """The TAXONOMY.md batch fields."""
@@ -67,6 +76,8 @@ class ClassificationResult:
             "burnout_signals": self.burnout_signals,
             "backend": self.backend,
             "risk_score": None if self.risk_score is None else round(self.risk_score, 4),
+            "ask_safety": self.ask_safety,
+            "ask_kind": self.ask_kind,
         }
 
 
@@ -98,6 +109,7 @@ class LocalClassifier:
         self._lexical_slice = slice(lexical_start, lexical_end)
         cal = model.calibration.thresholds
         self.thresholds = Thresholds(float(cal[0]), float(cal[1]), float(cal[2]))
+        self.ask_threshold = model.ask_threshold
         self.multilingual = embedder.model_id in MULTILINGUAL_ENCODERS
 
     def classify(self, item: CheckInText) -> ClassificationResult:
@@ -142,7 +154,9 @@ class LocalClassifier:
         scores = [Scores(*(float(x) for x in row)) for row in reading.calibrated]
         rest: dict[int, Scores | None] = {}
         pending = [
-            n for n in range(len(items)) if needs_rest_of_text(rules[n], scores[n], self.thresholds)
+            n
+            for n in range(len(items))
+            if needs_rest_of_text(rules[n], scores[n], self.thresholds, self.ask_threshold)
         ]
         if pending:
             # The text without the sentences the rules explained away, read again (rare).
@@ -169,6 +183,21 @@ class LocalClassifier:
     ) -> ClassificationResult:
         decision = decide(rules, scores, self.thresholds, rest)
         level = decision.level
+        cat_ids = self.model.risk.ids[len(RISK_HEADS) :]
+        cat_scores = list(
+            zip(cat_ids, (float(x) for x in reading.risk_proba[n][len(RISK_HEADS) :]), strict=True)
+        )
+        ask = decide_ask(
+            level,
+            rules,
+            score=scores.elevated_plus,
+            rest_score=None if rest is None else rest.elevated_plus,
+            ask_threshold=self.ask_threshold,
+            escalate_threshold=self.thresholds.elevated_plus,
+            category_scores=cat_scores,
+        )
+        if ask.ask:
+            level = RiskLevel.highest(level, RiskLevel.CONCERN)
         categories = {str(c) for c in rules.categories}
         if decision.raised and level.at_least(RiskLevel.ELEVATED):
             categories |= self._model_categories(reading.risk_proba[n], categories)
@@ -210,6 +239,12 @@ class LocalClassifier:
             notes=notes,
             risk_score=scores.elevated_plus,
             patterns_read=read_labels,
+            ask_safety=ask.ask,
+            ask_kind=ask.kind,
+            ask_row=ask.row,
+            danger_now=ask.ask
+            and (bool(rules.present_danger) or scores.urgent >= self.thresholds.urgent),
+            rules_found_kind=ask.row == "A2",
         )
 
     def _model_categories(self, proba: npt.NDArray[np.float32], known: set[str]) -> set[str]:
@@ -313,8 +348,9 @@ def fail_closed(reason: str, item: CheckInText | None = None) -> ClassificationR
 def rules_only(item: CheckInText, reason: str) -> ClassificationResult:
     """The safety rules alone, used when a model backend is unavailable."""
     rules = assess_risk(item.text, mood=item.mood, connection=item.connection, locale=item.locale)
+    ask = rules_ask(rules)
     return ClassificationResult(
-        risk_level=rules.level,
+        risk_level=RiskLevel.highest(rules.level, RiskLevel.CONCERN) if ask.ask else rules.level,
         risk_categories=[str(c) for c in rules.categories],
         patterns=[],
         burnout_signals=[],
@@ -324,6 +360,11 @@ def rules_only(item: CheckInText, reason: str) -> ClassificationResult:
         backend="rules",
         model_version=RULES_VERSION,
         notes=[reason],
+        ask_safety=ask.ask,
+        ask_kind=ask.kind,
+        ask_row=ask.row,
+        danger_now=ask.ask and bool(rules.present_danger),
+        rules_found_kind=ask.row == "A2",
     )
 
 

@@ -61,6 +61,9 @@ class LLMBackedClassifier:
             base,
             risk_level=level,
             risk_categories=sorted(categories),
+            # an escalation answers what a question would have asked (row A1)
+            ask_safety=base.ask_safety and not level.at_least(RiskLevel.ELEVATED),
+            ask_kind=base.ask_kind if not level.at_least(RiskLevel.ELEVATED) else None,
             patterns=sorted(patterns),
             burnout_signals=sorted(labels.burnout_signals),
             evidence=evidence,

@@ -60,12 +60,15 @@ def level_from(scores: Scores, thresholds: Thresholds) -> RiskLevel:
     return RiskLevel.NONE
 
 
-def needs_rest_of_text(rules: RiskAssessment, scores: Scores, thresholds: Thresholds) -> bool:
-    """Whether the decision depends on re-reading the text without its defused sentences."""
+def needs_rest_of_text(
+    rules: RiskAssessment, scores: Scores, thresholds: Thresholds, ask_threshold: float = 1.0
+) -> bool:
+    """Whether the decision (or whether to ask, service/classify/asking.py) depends on
+    re-reading the text without its defused sentences."""
     return (
         bool(rules.defusing)
         and not rules.present_danger
-        and level_from(scores, thresholds).at_least(RiskLevel.ELEVATED)
+        and scores.elevated_plus >= min(ask_threshold, thresholds.elevated_plus)
     )
 
 

@@ -129,10 +129,66 @@ def _case(example: Example, result: ClassificationResult) -> dict[str, Any]:
         "predicted": str(result.risk_level),
         "predicted_categories": result.risk_categories,
         "risk_score": result.risk_score,
+        "ask": result.ask_kind if result.ask_safety else None,
         "rules": sorted({str(e.get("rule", "")) for e in result.evidence if e.get("start", 0) >= 0
                          and str(e.get("label")) not in PATTERN_IDS + BURNOUT_IDS}),
         "text": example.text,
     }  # fmt: skip
+
+
+def ask_loop(examples: list[Example], results: list[ClassificationResult]) -> dict[str, Any]:
+    """What each text would get with asking (issue 11's targets): severe texts with neither an
+    escalation nor a safety question; benign (`none`) texts asked or escalated."""
+
+    def share(rows: list[tuple[Example, ClassificationResult]], test: Any) -> float:
+        return round(sum(1 for e, r in rows if test(r)) / len(rows), 4) if rows else 0.0
+
+    def escalated(r: ClassificationResult) -> bool:
+        return str(r.risk_level) in HIGH
+
+    pairs = list(zip(examples, results, strict=True))
+    severe = [(e, r) for e, r in pairs if e.risk_level in HIGH]
+    benign = [(e, r) for e, r in pairs if e.risk_level == "none"]
+    concern = [(e, r) for e, r in pairs if e.risk_level == "concern"]
+    groups: dict[str, list[tuple[Example, ClassificationResult]]] = {"all": pairs}
+    for lang in LANGUAGES:
+        groups[lang] = [(e, r) for e, r in pairs if e.language == lang]
+    for register in REGISTERS:
+        groups[register] = [(e, r) for e, r in pairs if e.register == register]
+    table = {}
+    for name, rows in groups.items():
+        sev = [(e, r) for e, r in rows if e.risk_level in HIGH]
+        ben = [(e, r) for e, r in rows if e.risk_level == "none"]
+        table[name] = {
+            "severe": len(sev),
+            "severe_escalated": share(sev, escalated),
+            "severe_asked": share(sev, lambda r: r.ask_safety and not escalated(r)),
+            "severe_neither": share(sev, lambda r: not r.ask_safety and not escalated(r)),
+            "benign": len(ben),
+            "benign_asked": share(ben, lambda r: r.ask_safety),
+            "benign_escalated": share(ben, escalated),
+        }
+    kinds: dict[str, int] = {}
+    for _, r in pairs:
+        if r.ask_safety:
+            kinds[str(r.ask_kind)] = kinds.get(str(r.ask_kind), 0) + 1
+    rows_asked: dict[str, int] = {}
+    for _, r in pairs:
+        if r.ask_safety:
+            rows_asked[r.ask_row] = rows_asked.get(r.ask_row, 0) + 1
+    return {
+        "severe_neither": table["all"]["severe_neither"],
+        "benign_asked": table["all"]["benign_asked"],
+        "benign_escalated": table["all"]["benign_escalated"],
+        "concern_asked": share(concern, lambda r: r.ask_safety),
+        "groups": table,
+        "asked_by_kind": kinds,
+        "asked_by_row": rows_asked,
+        "severe_neither_cases": [
+            _case(e, r) for e, r in severe if not r.ask_safety and not escalated(r)
+        ],
+        "benign_asked_cases": [_case(e, r) for e, r in benign if r.ask_safety],
+    }
 
 
 def evaluate(examples: list[Example], results: list[ClassificationResult]) -> dict[str, Any]:
@@ -182,4 +238,5 @@ def evaluate(examples: list[Example], results: list[ClassificationResult]) -> di
         "examples_scored_for_patterns": len(read),
         "missed_severe": misses,
         "false_alarms": false_alarms,
+        "ask": ask_loop(examples, results),
     }

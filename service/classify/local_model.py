@@ -92,6 +92,13 @@ class LocalModel:
             out[:, j] = sigmoid(meta @ self.calibration.coef[j] + self.calibration.intercept[j])
         return out
 
+    @property
+    def ask_threshold(self) -> float:
+        """Calibrated elevated+ probability from which an uncertain reading is asked about
+        (service/classify/asking.py); without one (an older artefact) nothing is asked."""
+        ask = self.metadata.get("risk_thresholds", {}).get("ask", {})
+        return float(ask.get("threshold", self.calibration.thresholds[1]))
+
     def save(self, directory: Path = ARTIFACT_DIR, name: str = ARTIFACT_NAME) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, Any] = {

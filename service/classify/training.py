@@ -49,6 +49,13 @@ FOLDS = 5
 #   about 15 % of check-ins carry some distress.
 COST_OF_MISS = {"concern_plus": 2.0, "elevated_plus": 20.0, "urgent": 5.0}
 PREVALENCE = {"concern_plus": 0.15, "elevated_plus": 0.05, "urgent": 0.30}
+# With a question to ask (docs/coaching.md, "Ask, don't assume") an uncertain reading has a
+# third outcome besides an escalation and nothing. Its costs, in the same unit (one false
+# alarm): asking someone in danger instead of alerting a coach at once is worth a quarter of a
+# miss (most say yes and are escalated minutes later, some say no or never answer: the coach
+# lane catches those a day later); asking someone who is fine is worth a fifth of a false alarm
+# (a kind question and a moment's thought, no hotline, no coach).
+ASK_COST = {"severe_asked": 5.0, "benign_asked": 0.2}
 # Thresholds are taken from a grid over calibrated probabilities, never below this floor:
 # below it the out-of-fold estimate rests on a handful of texts.
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
@@ -257,6 +264,43 @@ def fit_chunk_heads(
         c1, b1 = _fit_heads(features[keep], y_chunk[keep].reshape(-1, 1), c, weights=w_chunk[keep])
         coef[j], intercept[j] = c1[0], b1[0]
     return coef, intercept
+
+
+def ask_thresholds(
+    proba: npt.NDArray[np.float32],
+    y: npt.NDArray[np.int8],
+    *,
+    cost_of_miss: float,
+    prevalence: float,
+) -> tuple[float, float, dict[str, float]]:
+    """The (ask, escalate) pair with the lowest expected cost per text, from out-of-fold rates:
+    a text at or above the escalation threshold is escalated, one in [ask, escalate) is asked."""
+    positives = max(1, int(y.sum()))
+    negatives = max(1, int((y == 0).sum()))
+    grid = THRESHOLD_GRID
+    best: tuple[float, float, float, dict[str, float]] | None = None
+    for i, t_ask in enumerate(grid):
+        asked_or_more = proba >= t_ask
+        for t_esc in grid[i:]:
+            escalated = proba >= t_esc
+            asked = asked_or_more & ~escalated
+            miss = int((~asked_or_more & (y == 1)).sum()) / positives
+            severe_asked = int((asked & (y == 1)).sum()) / positives
+            false_alarm = int((escalated & (y == 0)).sum()) / negatives
+            benign_asked = int((asked & (y == 0)).sum()) / negatives
+            cost = prevalence * (cost_of_miss * miss + ASK_COST["severe_asked"] * severe_asked)
+            cost += (1 - prevalence) * (false_alarm + ASK_COST["benign_asked"] * benign_asked)
+            if best is None or cost < best[0] - 1e-12:
+                stats = {
+                    "oof_escalated_recall": round(1 - miss - severe_asked, 4),
+                    "oof_asked_or_escalated_recall": round(1 - miss, 4),
+                    "oof_false_alarm": round(false_alarm, 4),
+                    "oof_benign_asked": round(benign_asked, 4),
+                    "expected_cost": round(cost, 5),
+                }
+                best = (cost, float(t_ask), float(t_esc), stats)
+    assert best is not None
+    return best[1], best[2], best[3]
 
 
 def _calibration(

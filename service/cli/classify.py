@@ -216,18 +216,56 @@ def print_report(report: dict[str, Any]) -> None:
             rel.add_row(row["bin"], str(row["n"]), f"{row['mean_score']:.3f}",
                         f"{row['observed_elevated_plus']:.3f}")  # fmt: skip
         console.print(rel)
-    for title, key in (("missed severe cases", "missed_severe"), ("false alarms", "false_alarms")):
+    if report.get("ask"):
+        print_ask_table(console, report["ask"])
+    for title, key in (
+        ("missed severe cases (no escalation)", "missed_severe"),
+        ("false alarms", "false_alarms"),
+    ):
         cases = report.get(key, [])
         console.print(f"\n[bold]{title}: {len(cases)}[/bold]")
         for c in cases:
-            score = "-" if c["risk_score"] is None else f"{c['risk_score']:.2f}"
-            console.print(
-                f"[dim]{c['id']} {c['language']}/{c['register']}[/dim] gold {c['gold']} "
-                f"{c['gold_categories']} → {c['predicted']} {c['predicted_categories']} "
-                f"score {score} rules {c['rules']}",
-                highlight=False,
-            )
-            console.print(f"    {c['text']}", highlight=False, markup=False)
+            print_case(console, c)
+
+
+def print_case(console: Console, c: dict[str, Any]) -> None:
+    score = "-" if c["risk_score"] is None else f"{c['risk_score']:.2f}"
+    asked = f" asked {c['ask']}" if c.get("ask") else ""
+    console.print(
+        f"[dim]{c['id']} {c['language']}/{c['register']}[/dim] gold {c['gold']} "
+        f"{c['gold_categories']} → {c['predicted']} {c['predicted_categories']}{asked} "
+        f"score {score} rules {c['rules']}",
+        highlight=False,
+    )
+    console.print(f"    {c['text']}", highlight=False, markup=False)
+
+
+def print_ask_table(console: Console, ask: dict[str, Any]) -> None:
+    """Issue 11's one table: escalated, asked, neither (severe); asked, escalated (benign)."""
+    table = Table(
+        title="ask, don't assume: severe (gold elevated/urgent) and benign (gold none) texts "
+        "[targets: severe neither ≤ 0.01, benign asked ≤ 0.08, benign escalated ≤ 0.03]"
+    )
+    for column in ("group", "severe", "escalated", "asked", "neither", "benign", "asked",
+                   "escalated"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "group" else "right")
+    for name, g in ask["groups"].items():
+        if not g["severe"] and not g["benign"]:
+            continue
+        table.add_row(
+            name, str(g["severe"]), f"{g['severe_escalated']:.3f}", f"{g['severe_asked']:.3f}",
+            f"{g['severe_neither']:.3f}", str(g["benign"]), f"{g['benign_asked']:.3f}",
+            f"{g['benign_escalated']:.3f}",
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        f"concern texts asked {ask['concern_asked']:.3f}; questions by kind "
+        f"{ask['asked_by_kind']}; by row of the ask table {ask['asked_by_row']}",
+        highlight=False,
+    )
+    console.print(f"\n[bold]severe with neither: {len(ask['severe_neither_cases'])}[/bold]")
+    for c in ask["severe_neither_cases"]:
+        print_case(console, c)
 
 
 def open_input(path: str) -> TextIO:

@@ -118,6 +118,10 @@ class TipInput:
     quotes: tuple[str, ...] = ()  # the writer's own words behind the patterns seen
     stage: str | None = None  # early | mid | long_term
     seeks_verdict: bool = False  # "who's right here?": answer without taking sides
+    # A home- or child-safety question is open: steps for the writer alone, nothing joint.
+    individual_only: bool = False
+    # A safety question goes with this tip: no second, generic check-in question.
+    asks_safety: bool = False
 
 
 def _pick(options: tuple[str, ...], seed: str, salt: str) -> str:
@@ -199,6 +203,13 @@ def _elevated(tip: TipInput, categories: set[str]) -> ComposedTip:
 
 
 def _coaching(tip: TipInput) -> ComposedTip:
+    if not tip.cards and tip.individual_only:
+        alone: dict[str, Any] = {
+            "why": "Thank you for checking in. Here is one small thing just for you.",
+            "steps": ["Take ten minutes today for something that steadies you, on your own terms."],
+            "tonight": "Take ten minutes for something that steadies you.",
+        }
+        return ComposedTip("coaching", "A moment for yourself", alone, [], notes=["no cards"])
     if not tip.cards:
         fallback: dict[str, Any] = {
             "why": "We could not find a strategy that fits this check-in well, so here is a simple one.",
@@ -230,6 +241,8 @@ def _coaching(tip: TipInput) -> ComposedTip:
     ]
     if low:
         why += " " + _LOW_SCORE.format(what=" and ".join(low))
+    if tip.individual_only:
+        return _individual(tip, why, main, others)
     # The best card leads; the runner-up adds one step, so the partner sees two angles.
     steps = list(main.steps[:2] if others and others[0].steps else main.steps[:3])
     citations = [main.id]
@@ -252,15 +265,44 @@ def _coaching(tip: TipInput) -> ComposedTip:
     if main.evidence:
         ev = main.evidence[0]
         body["evidence"] = f"{ev.get('claim', '')} ({ev.get('source', '')})"
-    if tip.risk_level == RiskLevel.CONCERN:
+    _care(tip, body)
+    return ComposedTip("coaching", main.title, body, citations)
+
+
+def _care(tip: TipInput, body: dict[str, Any]) -> None:
+    """At concern: a gentle check-in question (unless a safety question asks it directly)
+    and the locale's resources."""
+    if tip.risk_level != RiskLevel.CONCERN:
+        return
+    if not tip.asks_safety:
         body["check_in_question"] = (
             "How are you holding up, really? Would it help to talk to someone?"
         )
-        offered = list(tip.resources.crisis)
-        if tip.third_party:
-            offered += tip.resources.domestic_violence
-        body["resources"] = [r.as_dict() for r in offered]
-    return ComposedTip("coaching", main.title, body, citations)
+    offered = list(tip.resources.crisis)
+    if tip.third_party or tip.individual_only:
+        offered += tip.resources.domestic_violence
+    body["resources"] = [r.as_dict() for r in offered]
+
+
+def _individual(
+    tip: TipInput, why: str, main: RetrievedCard, others: list[RetrievedCard]
+) -> ComposedTip:
+    """Coaching for the writer alone: only steps that involve nobody else."""
+    cards = [main, *others]
+    chosen = [(c, s) for c in cards for s in c.steps if not suggests_joint_work(s)][:3]
+    if not chosen:
+        body: dict[str, Any] = {
+            "why": "Thank you for checking in. Here is one small thing just for you.",
+            "steps": ["Take ten minutes today for something that steadies you, on your own terms."],
+        }
+        body["tonight"] = body["steps"][0]
+        _care(tip, body)
+        return ComposedTip("coaching", "A moment for yourself", body, [], notes=["no cards"])
+    steps = [s for _, s in chosen]
+    citations = list(dict.fromkeys(c.id for c, _ in chosen))
+    body = {"why": why, "steps": steps, "tonight": steps[0]}
+    _care(tip, body)
+    return ComposedTip("coaching", chosen[0][0].title, body, citations)
 
 
 def fitting_first(cards: list[RetrievedCard], detected: set[str]) -> list[RetrievedCard]:

@@ -129,6 +129,8 @@ class GuardContext:
     allowed_text: str = ""  # retrieved cards and resources: words the output may use
     private_partner_texts: Sequence[str] = ()  # the other partner's private check-ins
     resource_names: Sequence[str] = ()  # crisis / DV services the response must name
+    # A home- or child-safety question is open: nothing may involve the other partner.
+    individual_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,9 @@ def _leak(text: str, ctx: GuardContext) -> list[Violation]:
 
 
 def _ipv(output: Output, ctx: GuardContext) -> list[Violation]:
+    if ctx.individual_only and not set(ctx.risk_categories) & DANGER_FROM_OTHERS:
+        match = _JOINT.search(output.all_text)
+        return [Violation(IPV_RULES, f"suggests joint work: {match.group(0)!r}")] if match else []
     if not set(ctx.risk_categories) & DANGER_FROM_OTHERS:
         return []
     found: list[Violation] = []

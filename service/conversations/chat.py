@@ -28,6 +28,7 @@ from service.coaching.guard import GuardContext, Output, check
 from service.coaching.llm_writer import format_cards
 from service.coaching.policy import ResponseMode, plan_for
 from service.coaching.resources import resources_for
+from service.conversations.asking import ChatAsking, ask_in_chat, escalated_level, read_answer
 from service.conversations.history import load_history, roll_summary
 from service.conversations.memory import format_turns
 from service.conversations.replies import (
@@ -47,7 +48,7 @@ from service.lib.llm import LLMError, LLMGateway
 from service.lib.prompts import load_prompt
 from service.persistence.models import Escalation, Generation, Message
 from service.retrieval.search import Query, RetrievedCard, search
-from service.taxonomy import LABEL_IDS
+from service.taxonomy import LABEL_IDS, RiskLevel
 
 log = structlog.get_logger(__name__)
 MAX_MESSAGE = 4000
@@ -69,8 +70,10 @@ class ChatEngine:
         k: int = 3,
         classifier: Callable[[], Classifier] | None = None,
         classify_timeout: float = 20.0,
+        asking: ChatAsking | None = None,
     ) -> None:
         self.db = db
+        self.asking = asking or ChatAsking(knowledge_dir)
         self._embedder = embedder
         self._gateway = gateway
         # The local classifier (rules first, then the local model, which may only raise): no
@@ -93,6 +96,8 @@ class ChatEngine:
         with self.db.unit_of_work() as session:
             caller = Accounts(session).authenticate(token)
             conversation = Conversations(session).get(caller, conversation_id)
+            # An answer to the safety question asked in this conversation acts first.
+            answered = read_answer(session, self.asking, caller, conversation, text)
             # Before any model: the rule-based detector on the raw message.
             reading = classify_with_deadline(
                 self._classifier(),
@@ -100,6 +105,12 @@ class ChatEngine:
                 timeout=self.classify_timeout,
             )
             plan = plan_for(reading.risk_level, reading.risk_categories)
+            raised = escalated_level(answered)
+            if answered is not None and answered.escalation is not None and raised is not None:
+                plan = plan_for(
+                    RiskLevel.highest(plan.risk_level, raised),
+                    {*plan.categories, *answered.escalation.categories},
+                )
             seq = (
                 session.scalar(
                     select(func.max(Message.seq)).where(Message.conversation_id == conversation.id)
@@ -118,7 +129,9 @@ class ChatEngine:
             session.add(message)
             session.flush()
             escalation_id = None
-            if plan.escalate:
+            if raised is not None and answered is not None and answered.escalation is not None:
+                escalation_id = answered.escalation.id  # opened by the "yes"
+            elif plan.escalate:
                 escalation = Escalation(
                     message_id=message.id,
                     couple_id=conversation.couple_id,
@@ -152,6 +165,12 @@ class ChatEngine:
                     ),
                 )
             resources = resources_for(self.knowledge_dir / "resources", conversation.locale)
+            question = None
+            if not plan.escalate and answered is None:
+                question = ask_in_chat(
+                    session, self.asking, caller, reading,
+                    message_id=message.id, locale=conversation.locale, resources=resources,
+                )  # fmt: skip
             guard = GuardContext(
                 risk_level=plan.risk_level,
                 risk_categories=plan.categories,
@@ -176,6 +195,13 @@ class ChatEngine:
                 summary=conversation.summary,
                 patterns=[*reading.patterns, *reading.burnout_signals],
                 escalation_id=escalation_id,
+                safety_question=question,
+                answered=(
+                    {"id": str(answered.question.id), "answer": answered.question.answer}
+                    if answered is not None
+                    else None
+                ),
+                acknowledgement=answered.message if answered is not None else None,
             )
 
     def run(self, turn: PreparedTurn) -> Iterator[ChatEvent]:
@@ -188,6 +214,7 @@ class ChatEngine:
                 "risk_level": str(turn.plan.risk_level),
                 "risk_categories": list(turn.plan.categories),
                 "escalated": turn.escalation_id is not None,
+                **({"answered_question": turn.answered} if turn.answered else {}),
             },
         )
         citations: list[str] = []
@@ -199,6 +226,17 @@ class ChatEngine:
                 "safety",
             )
             yield ChatEvent("delta", {"text": reply})
+        elif turn.acknowledgement:  # "no" or "prefer not": say thank you, nothing more
+            reply, citations, backend, version, kind = (
+                turn.acknowledgement,
+                [],
+                "offline",
+                OFFLINE_VERSION,
+                "chat",
+            )
+            verdict = check(Output("chat", texts=(reply,), citations=()), turn.guard)
+            turn.attempts.append(_attempt("offline", OFFLINE_VERSION, verdict.as_dict()))
+            yield ChatEvent("delta", {"text": reply})
         else:
             kind = "chat"
             gateway = self._gateway()
@@ -207,11 +245,15 @@ class ChatEngine:
             )
             reply, citations, backend, version = result
         extra: dict[str, Any] = {}
-        if turn.plan.mode == ResponseMode.COACHING_WITH_CARE:
+        if turn.plan.mode == ResponseMode.COACHING_WITH_CARE or turn.acknowledgement:
             extra = {
                 "check_in_question": CARE,
                 "resources": [r.as_dict() for r in turn.resources.crisis],
             }
+            if turn.acknowledgement:
+                del extra["check_in_question"]
+        if turn.safety_question:  # the direct question replaces the generic one
+            extra = {"safety_question": turn.safety_question}
         if turn.plan.escalate:
             _, block = resource_block(tip_input(turn))
             extra = {

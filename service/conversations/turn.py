@@ -35,3 +35,6 @@ class PreparedTurn:
     prompt_messages: list[dict[str, str]] | None = None
     escalation_id: uuid.UUID | None = None
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    safety_question: dict[str, Any] | None = None  # asked with this reply
+    answered: dict[str, Any] | None = None  # this message answered a question: {id, answer}
+    acknowledgement: str | None = None  # what a "no" or "prefer not" reads back

@@ -33,8 +33,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "resolve": (frozenset({"open", "acknowledged"}), "resolved"),
 }
 
-# Urgent before elevated; the queue index (status, severity, created_at) serves the rest.
-_severity_rank = case((Escalation.severity == "urgent", 0), else_=1)
+# Urgent, then elevated, then the low-priority lane (a safety question declined or left
+# unanswered: severity concern); the queue index (status, severity, created_at) serves the rest.
+SEVERITY_RANK = {"urgent": 0, "elevated": 1, "concern": 2}
+_severity_rank = case(
+    (Escalation.severity == "urgent", 0), (Escalation.severity == "elevated", 1), else_=2
+)
 
 
 class Escalations:
@@ -138,7 +142,7 @@ def _scoped(caller: User, query: Select[Escalation]) -> Select[Escalation]:
 
 
 def _encode_cursor(row: Escalation) -> str:
-    rank = 0 if row.severity == "urgent" else 1
+    rank = SEVERITY_RANK.get(row.severity, 2)
     raw = f"{rank}|{row.created_at.isoformat()}|{row.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -147,7 +151,7 @@ def _decode_cursor(cursor: str) -> tuple[int, datetime, uuid.UUID]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         rank, created, last_id = base64.urlsafe_b64decode(padded).decode().split("|")
-        if rank not in ("0", "1"):
+        if rank not in ("0", "1", "2"):
             raise ValueError(rank)
         return int(rank), datetime.fromisoformat(created), uuid.UUID(last_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -171,6 +175,10 @@ def escalation_view(escalation: Escalation) -> dict[str, Any]:
         "couple_id": _str(escalation.couple_id),
         "user_id": _str(escalation.user_id),
         "source": "checkin" if escalation.checkin_id is not None else "chat",
+        # "safety": an elevated or urgent reading or a "yes"; "unanswered_safety_question": a
+        # question the partner declined or left unanswered (low priority).
+        "lane": (escalation.evidence or {}).get("lane", "safety"),
+        "safety_question": _question_summary(escalation.evidence or {}),
         "checkin_id": _str(escalation.checkin_id),
         "message_id": _str(escalation.message_id),
         "evidence": {
@@ -181,6 +189,13 @@ def escalation_view(escalation: Escalation) -> dict[str, Any]:
         },
         "links": {"self": f"/v1/escalations/{escalation.id}"},
     }
+
+
+def _question_summary(evidence: dict[str, Any]) -> dict[str, Any] | None:
+    q = evidence.get("question")
+    if not isinstance(q, dict):
+        return None
+    return {"id": q.get("id"), "kind": q.get("kind"), "answer": q.get("answer")}
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -116,6 +116,10 @@ class CheckIn(Base):
         back_populates="checkin", uselist=False
     )
     tip: Mapped[Tip | None] = relationship(back_populates="checkin", uselist=False)
+    # Only ever loaded for the writer's own views (the other partner never learns of it).
+    safety_question: Mapped[SafetyQuestion | None] = relationship(
+        viewonly=True, uselist=False, primaryjoin="CheckIn.id == foreign(SafetyQuestion.checkin_id)"
+    )
 
 
 class Classification(Base):
@@ -134,6 +138,9 @@ class Classification(Base):
     model_version: Mapped[str] = mapped_column(String(64))
     # Calibrated probability of elevated or worse; None from the rules-only/fail-closed paths.
     risk_score: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
+    # The reading says: ask the partner directly whether they are safe (and about what).
+    ask_safety: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    ask_kind: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     checkin: Mapped[CheckIn] = relationship(back_populates="classification")
@@ -245,11 +252,13 @@ class OutboxEvent(Base):
 
 
 class Escalation(Base):
-    """A check-in that needs a human coach: opened for every elevated or urgent risk."""
+    """A check-in that needs a human coach: opened for every elevated or urgent risk, and
+    (severity ``concern``, lane ``unanswered_safety_question``) for a safety question that was
+    declined or not answered in time."""
 
     __tablename__ = "escalations"
     __table_args__ = (
-        CheckConstraint("severity IN ('elevated', 'urgent')", name="severity_known"),
+        CheckConstraint("severity IN ('concern', 'elevated', 'urgent')", name="severity_known"),
         CheckConstraint("status IN ('open', 'acknowledged', 'resolved')", name="status_known"),
         CheckConstraint("num_nonnulls(checkin_id, message_id) = 1", name="one_source"),
         Index("ix_escalations_queue", "status", "severity", "created_at"),
@@ -370,3 +379,57 @@ class Generation(Base):
     # {"passed": bool, "violations": [{"rule", "detail"}], "error": str | None}
     verdict: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SafetyQuestion(Base):
+    """A direct question to one partner whether they are safe, and their answer.
+
+    Only ever visible to the partner asked and to coaches (through the escalation it may open);
+    the other partner never learns that it exists.
+    """
+
+    __tablename__ = "safety_questions"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('self_harm', 'safety_at_home', 'child_safety')", name="kind_known"
+        ),
+        CheckConstraint("status IN ('open', 'answered', 'expired')", name="status_known"),
+        CheckConstraint(
+            "answer IS NULL OR answer IN ('yes', 'no', 'prefer_not')", name="answer_known"
+        ),
+        # At most one open question per partner at a time.
+        Index(
+            "ux_safety_questions_one_open",
+            "user_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index("ix_safety_questions_user_kind", "user_id", "kind", "answered_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    couple_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="SET NULL")
+    )
+    checkin_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(16))  # the row of the ask table that asked
+    risk_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # A sign of danger now (a plan, a means, "he's outside") was read but not enough to escalate:
+    # a "yes" then opens an urgent escalation.
+    danger_now: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answer: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(EncryptedText)
+    escalation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("escalations.id", ondelete="SET NULL")
+    )
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

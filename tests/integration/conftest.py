@@ -19,7 +19,7 @@ from tests.conftest import KNOWLEDGE
 pytestmark = pytest.mark.integration
 
 _TRANSIENT_TABLES = (
-    "generations, escalations, messages, conversations, coach_assignments, tips,"
+    "safety_questions, generations, escalations, messages, conversations, coach_assignments, tips,"
     " classifications, outbox_events, checkins, users, couples"
 )
 

@@ -29,6 +29,7 @@ from tests.conftest import REPO
 
 BATCH_FIELDS = {
     "id", "risk_level", "risk_categories", "patterns", "burnout_signals", "backend", "risk_score",
+    "ask_safety", "ask_kind",
 }  # fmt: skip
 
 
@@ -181,5 +182,6 @@ def test_classify_jsonl_cli_writes_exactly_the_taxonomy_fields() -> None:
         assert BATCH_FIELDS <= set(row) <= BATCH_FIELDS | {"notes"}
         assert row["backend"] == "local"
     assert rows[1]["risk_level"] == "urgent"
+    assert rows[1]["ask_safety"] is False and rows[1]["ask_kind"] is None  # escalated instead
     assert rows[2]["risk_level"] in ("elevated", "urgent")
     assert "partner_violence" in rows[2]["risk_categories"]

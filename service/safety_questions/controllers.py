@@ -1,0 +1,76 @@
+"""HTTP endpoint for answering a safety question (the rules live in service.py)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.accounts.service import Accounts
+from service.checkins.service import tip_view
+from service.coaching.resources import resources_for
+from service.lib.db import Database
+from service.safety_questions.service import MAX_NOTE, SafetyQuestions, question_view
+
+
+@dataclass(frozen=True)
+class AskConfig:
+    """What answering needs from settings (built once by the app)."""
+
+    knowledge_dir: Path
+    quiet_hours: float = 72.0
+    answer_hours: float = 24.0
+
+
+class AnswerBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    answer: Literal["yes", "no", "prefer_not"]
+    # Optional words of the partner's own ("I have a plan for tonight"): read by the safety
+    # rules for the escalation's severity, stored encrypted, never logged.
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+
+
+class SafetyQuestionController(Controller):
+    path = "/v1/safety-questions"
+    tags = ["safety questions"]  # noqa: RUF012
+
+    @post("/{question_id:uuid}/answer", status_code=200, sync_to_thread=True)
+    def answer(
+        self,
+        question_id: FromPath[uuid.UUID],
+        data: Annotated[AnswerBody, Body()],
+        db: NamedDependency[Database],
+        token: NamedDependency[str | None],
+        asking: NamedDependency[AskConfig],
+    ) -> dict[str, Any]:
+        """Answer a safety question you were asked (yes: a coach is alerted at once and the
+        response becomes the safety response; no: noted, nothing else happens; prefer_not:
+        your coach sees that a question is open). Anyone else's question: 404."""
+        with db.unit_of_work() as session:
+            caller = Accounts(session).authenticate(token)
+            outcome = SafetyQuestions(
+                session,
+                quiet_hours=asking.quiet_hours,
+                answer_hours=asking.answer_hours,
+                knowledge_dir=asking.knowledge_dir,
+            ).answer(caller, question_id, data.answer, data.note)
+            q = outcome.question
+            resources = resources_for(asking.knowledge_dir / "resources", q.locale)
+            return {
+                "question": question_view(q, resources),
+                "escalated": outcome.escalation is not None
+                and outcome.escalation.severity in ("elevated", "urgent"),
+                "escalation_severity": outcome.escalation.severity
+                if outcome.escalation is not None
+                and outcome.escalation.severity in ("elevated", "urgent")
+                else None,
+                "message": outcome.message or None,
+                "response": tip_view(outcome.tip) if outcome.tip is not None else None,
+            }
