@@ -6,7 +6,7 @@ A question is for a signal that is neither clearly absent nor clearly an escalat
 | row | reading | ask? | about |
 |---|---|---|---|
 | A1 | level `elevated` or `urgent` (escalated: the safety response answers it) | no | - |
-| A2 | the rules found a risk category at `concern` | yes | that category |
+| A2 | the rules found a risk category, or a hopelessness or fear cue, at `concern` | yes | that category (hopelessness: self-harm; fear: home safety, or a child's when the children are scared) |
 | A3 | a probing or hypothetical question about what the service does with a disclosure | yes | the model's likeliest category |
 | A4 | a defusing context and a present-danger cue, score in the ask band | yes | the model's likeliest category |
 | A5 | a defusing context, and the text read without its defused sentences is in the ask band | yes | the model's likeliest category |
@@ -25,6 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from service.safety import RiskAssessment
+from service.safety.lexicons import ALL_RULES
+from service.safety.rule import Kind
 from service.taxonomy import RiskLevel
 
 # Which question a risk category calls for.
@@ -33,6 +35,14 @@ KIND_OF_CATEGORY = {
     "partner_violence": "safety_at_home",
     "coercive_control": "safety_at_home",
     "child_safety": "child_safety",
+}
+# Concern cues the rules find that screening follows up with a direct question.
+_CUE_KIND = {
+    r.rule_id: ("child_safety" if "kids" in r.rule_id else "safety_at_home")
+    if r.kind == Kind.FEAR
+    else "self_harm"
+    for r in ALL_RULES
+    if r.kind in (Kind.HOPELESS, Kind.FEAR)
 }
 # When two kinds are read, ask about the one whose miss costs most.
 KIND_ORDER = ("self_harm", "safety_at_home", "child_safety")
@@ -75,10 +85,13 @@ def decide_ask(
         return p is not None and ask_threshold <= p < escalate_threshold
 
     rule_cats = [str(c) for c in rules.categories]
+    cues = [_CUE_KIND[e.rule] for e in rules.evidence if e.rule in _CUE_KIND]
     if level.at_least(RiskLevel.ELEVATED):
         return AskDecision(False, None, "A1")
     if rule_cats:
         return AskDecision(True, kind_for(rule_cats, category_scores), "A2")
+    if cues:
+        return AskDecision(True, next(k for k in KIND_ORDER if k in cues), "A2")
     probing = any(s.kind == "probing" for s in rules.defusing)
     if probing:
         return AskDecision(True, kind_for((), category_scores), "A3")

@@ -402,9 +402,20 @@ def train(
         if head == "urgent":  # urgent is only decided among texts read elevated or worse
             mask = oof_cal[:, 1] >= cal_thresholds[1]
             proba, y = proba[mask], y[mask]
-        t, stats = cost_threshold(
-            proba, y, cost_of_miss=COST_OF_MISS[head], prevalence=PREVALENCE[head]
-        )
+        if head == "elevated_plus":  # escalate, ask, or neither: one cost decides both
+            t_ask, t, stats = ask_thresholds(
+                proba, y, cost_of_miss=COST_OF_MISS[head], prevalence=PREVALENCE[head]
+            )
+            threshold_stats["ask"] = {
+                "threshold": t_ask,
+                "escalate_threshold": t,
+                **{f"cost_{k}": v for k, v in ASK_COST.items()},
+                **stats,
+            }
+        else:
+            t, stats = cost_threshold(
+                proba, y, cost_of_miss=COST_OF_MISS[head], prevalence=PREVALENCE[head]
+            )
         cal_thresholds[j] = t
         threshold_stats[head] = {
             "threshold": t,

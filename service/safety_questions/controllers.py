@@ -37,6 +37,32 @@ class AnswerBody(BaseModel):
     note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
+class SafetyQuestionView(BaseModel):
+    """The ``safety_question`` object a tip or chat reply carries."""
+
+    id: str
+    kind: Literal["self_harm", "safety_at_home", "child_safety"]
+    text: str = Field(description="The question, in the partner's language (en/de/fr/es).")
+    answers: list[Literal["yes", "no", "prefer_not"]]
+    answer_labels: dict[str, str]
+    privacy_note: str
+    resources: list[dict[str, Any]] = Field(description="The locale's contacts, listed quietly.")
+    locale_resources: str
+    status: Literal["open", "answered", "expired"]
+    answer: Literal["yes", "no", "prefer_not"] | None
+    links: dict[str, str]
+
+
+class AnswerResponse(BaseModel):
+    question: SafetyQuestionView
+    escalated: bool = Field(description="A coach was alerted (yes).")
+    escalation_severity: Literal["elevated", "urgent"] | None
+    message: str | None = Field(description="What the partner reads back after no/prefer_not.")
+    response: dict[str, Any] | None = Field(
+        description="The check-in's response after the answer (the safety response after yes)."
+    )
+
+
 class SafetyQuestionController(Controller):
     path = "/v1/safety-questions"
     tags = ["safety questions"]  # noqa: RUF012
@@ -49,7 +75,7 @@ class SafetyQuestionController(Controller):
         db: NamedDependency[Database],
         token: NamedDependency[str | None],
         asking: NamedDependency[AskConfig],
-    ) -> dict[str, Any]:
+    ) -> AnswerResponse:
         """Answer a safety question you were asked (yes: a coach is alerted at once and the
         response becomes the safety response; no: noted, nothing else happens; prefer_not:
         your coach sees that a question is open). Anyone else's question: 404."""
@@ -63,14 +89,15 @@ class SafetyQuestionController(Controller):
             ).answer(caller, question_id, data.answer, data.note)
             q = outcome.question
             resources = resources_for(asking.knowledge_dir / "resources", q.locale)
-            return {
-                "question": question_view(q, resources),
-                "escalated": outcome.escalation is not None
-                and outcome.escalation.severity in ("elevated", "urgent"),
-                "escalation_severity": outcome.escalation.severity
-                if outcome.escalation is not None
-                and outcome.escalation.severity in ("elevated", "urgent")
-                else None,
-                "message": outcome.message or None,
-                "response": tip_view(outcome.tip) if outcome.tip is not None else None,
-            }
+            esc = outcome.escalation
+            severity = esc.severity if esc is not None else None
+            escalated = severity in ("elevated", "urgent")
+            return AnswerResponse.model_validate(
+                {
+                    "question": question_view(q, resources),
+                    "escalated": escalated,
+                    "escalation_severity": severity if escalated else None,
+                    "message": outcome.message or None,
+                    "response": tip_view(outcome.tip) if outcome.tip is not None else None,
+                }
+            )

@@ -192,3 +192,11 @@ def test_chat_reads_the_next_message_as_the_answer(
     queue = client.get("/v1/escalations", headers=auth(couple["carla"])).json()["items"]
     assert len(queue) == 1 and queue[0]["source"] == "chat"
     _ben_sees_nothing(client, couple, question["id"])
+
+
+def test_the_openapi_schema_shows_the_endpoint_and_the_object(client: Any) -> None:
+    schema = client.get("/schema/openapi.json").json()
+    assert "/v1/safety-questions/{question_id}/answer" in schema["paths"]
+    shown = schema["components"]["schemas"]
+    view = next(v for k, v in shown.items() if k.endswith("SafetyQuestionView"))
+    assert {"id", "kind", "text", "answers", "resources"} <= set(view["properties"])

@@ -117,3 +117,18 @@ def test_every_language_has_every_question_and_falls_back_to_english() -> None:
         assert all(q.rstrip().endswith("?") for q in questions.values()), lang
     assert question_text("self_harm", "pt-BR") == QUESTIONS["en"]["self_harm"]
     assert answer_labels("de-AT")["yes"] == "Ja"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("honestly what's the point anymore, nothing I do matters to anyone", "self_harm"),
+        ("I'm scared of him when he drinks", "safety_at_home"),
+    ],
+)
+def test_a2_a_hopelessness_or_fear_cue_at_concern_is_asked_about(text: str, kind: str) -> None:
+    rules = assess_risk(text)
+    if rules.level.at_least(RiskLevel.ELEVATED) or rules.categories:
+        pytest.skip("the rules read this text as more than a concern cue now")
+    decision = ask(text, 0.01)
+    assert (decision.ask, decision.row, decision.kind) == (True, "A2", kind)
