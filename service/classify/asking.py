@@ -44,6 +44,9 @@ _CUE_KIND = {
     for r in ALL_RULES
     if r.kind in (Kind.HOPELESS, Kind.FEAR)
 }
+# The category of each rule, to ask about what a defused finding was about ("asking for a
+# friend: what if someone wants to hurt themselves" asks about self-harm, not home safety).
+_RULE_CATEGORY = {r.rule_id: str(r.category) for r in ALL_RULES if r.category is not None}
 # When two kinds are read, ask about the one whose miss costs most.
 KIND_ORDER = ("self_harm", "safety_at_home", "child_safety")
 
@@ -93,11 +96,13 @@ def decide_ask(
     if cues:
         return AskDecision(True, next(k for k in KIND_ORDER if k in cues), "A2")
     probing = any(s.kind == "probing" for s in rules.defusing)
+    # what the defused findings were about comes before the model's guess
+    defused = [_RULE_CATEGORY[s.rule] for s in rules.defusing if s.rule in _RULE_CATEGORY]
     if probing:
-        return AskDecision(True, kind_for((), category_scores), "A3")
+        return AskDecision(True, kind_for(defused, category_scores), "A3")
     if rules.defusing:
         if rules.present_danger and score is not None and score >= ask_threshold:
-            return AskDecision(True, kind_for((), category_scores), "A4")
+            return AskDecision(True, kind_for(defused, category_scores), "A4")
         if in_band(rest_score) or (rest_score is not None and rest_score >= escalate_threshold):
             return AskDecision(True, kind_for((), category_scores), "A5")
         return AskDecision(False, None, "A7")

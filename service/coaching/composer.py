@@ -231,6 +231,8 @@ def _coaching(tip: TipInput) -> ComposedTip:
     quote = next((q for q in tip.quotes if 8 <= len(q) <= 90 and safe_to_echo(q)), None)
     if quote:
         why = _pick(_ECHOES, tip.checkin_id, "echo").format(quote=quote) + " " + why
+    if tip.individual_only:
+        return _individual(tip, why, main, others)
     why += f" {main.summary}"
     if tip.stage in _STAGE_NOTES:
         why += " " + _STAGE_NOTES[tip.stage]
@@ -241,8 +243,6 @@ def _coaching(tip: TipInput) -> ComposedTip:
     ]
     if low:
         why += " " + _LOW_SCORE.format(what=" and ".join(low))
-    if tip.individual_only:
-        return _individual(tip, why, main, others)
     # The best card leads; the runner-up adds one step, so the partner sees two angles.
     steps = list(main.steps[:2] if others and others[0].steps else main.steps[:3])
     citations = [main.id]
@@ -300,6 +300,11 @@ def _individual(
         return ComposedTip("coaching", "A moment for yourself", body, [], notes=["no cards"])
     steps = [s for _, s in chosen]
     citations = list(dict.fromkeys(c.id for c, _ in chosen))
+    lead = chosen[0][0]
+    if suggests_joint_work(why):  # an echoed quote or a phrase that points at both of them
+        why = "Thank you for telling me how things are."
+    if not suggests_joint_work(lead.summary):
+        why += f" {lead.summary}"
     body = {"why": why, "steps": steps, "tonight": steps[0]}
     _care(tip, body)
     return ComposedTip("coaching", chosen[0][0].title, body, citations)

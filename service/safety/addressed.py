@@ -56,8 +56,9 @@ _ADDRESSED: dict[str, tuple[tuple[str, str], ...]] = {
         (
             "probing",
             r"\bwas\s+(?:passiert|wurdet?\s+ihr\s+tun|macht\s+ihr),?\s+(?:\w+\s+){0,2}?wenn\s+(?:ich|jemand)\s+"
-            r"(?:\w+\s+){0,4}?(?:schreibe?|sage|erzahle?|schreibt|sagt|erzahlt)\b"
-            r"|\bwer\s+(?:kann|darf|wird)\s+(?:das|meine?\s+\w+)\s+lesen\b|\brein\s+hypothetisch\b",
+            r"(?:\w+\s+){0,4}?(?:(?:rein)?schreibe?|sage|erzahle?|(?:rein)?schreibt|sagt|erzahlt)\b"
+            r"|\bwer\s+(?:kann|darf|wird)\s+(?:das|meine?\s+\w+)\s+lesen\b|\brein\s+hypothetisch\b"
+            r"|\bfrage\s+fur\s+(?:eine|einen)\s+(?:freundin|freund|bekannte[nr]?)\b",
         ),
     ),
     "fr": (
@@ -72,7 +73,9 @@ _ADDRESSED: dict[str, tuple[tuple[str, str], ...]] = {
             "probing",
             r"\bque\s+se\s+passe(?:-t-il|rait-il)?,?\s+si\s+(?:je|quelqu\s*un)\s+(?:\w+\s+){0,3}?"
             r"(?:dis|disais|ecris|ecrivais|raconte|racontais)\b"
-            r"|\bqui\s+(?:peut|va|pourra)\s+lire\b|\bhypothetiquement\b",
+            r"|\bqui\s+(?:peut|va|pourra)\s+lire\b|\bhypothetiquement\b"
+            r"|\bje\s+demande\s+pour\s+(?:une?\s+)?(?:ami|amie|copain|copine|pote)\b"
+            r"|\bqu\s*est-ce\s+que\s+vous\s+faites\s+si\s+quelqu\s*un\b",
         ),
     ),
     "es": (
@@ -87,7 +90,9 @@ _ADDRESSED: dict[str, tuple[tuple[str, str], ...]] = {
         (
             "probing",
             r"\bque\s+pasa(?:ria)?,?\s+si\s+(?:yo\s+|alguien\s+)?(?:\w+\s+){0,3}?(?:digo|dijera|escribo"
-            r"|escribiera|cuento|contara)\b|\bquien\s+(?:puede|va\s+a|podra)\s+leer\b|\bhipoteticamente\b",
+            r"|escribiera|cuento|contara)\b|\bquien\s+(?:puede|va\s+a|podra)\s+leer\b|\bhipoteticamente\b"
+            r"|\bpregunto\s+por\s+(?:un|una)\s+(?:amigo|amiga|conocid[oa])\b"
+            r"|\bque\s+(?:haceis|hacen|haces)\s+si\s+alguien\b",
         ),
     ),
 }

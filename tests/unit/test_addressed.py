@@ -24,6 +24,9 @@ from service.taxonomy import RiskLevel
         ("Was passiert, wenn ich hier schreibe, dass er mich schlägt?", "probing"),
         ("Que se passe-t-il si je dis qu'il me frappe ?", "probing"),
         ("¿Qué pasaría si escribo que me pega? ¿Quién puede leer esto?", "probing"),
+        ("Frage für einen Freund: Wer kann das hier lesen?", "probing"),
+        ("Je demande pour un ami : qu'est-ce que vous faites si quelqu'un dit ça ?", "probing"),
+        ("Pregunto por un amigo, ¿qué hacen si alguien escribe algo así?", "probing"),
     ],
 )
 def test_words_aimed_at_the_system_are_a_defusing_context(text: str, kind: str) -> None:
