@@ -15,7 +15,8 @@ A question is for a signal that is neither clearly absent nor clearly an escalat
 
 The ask band is [ask threshold, escalation threshold) on the calibrated probability of
 `elevated` or worse; both thresholds come from one stated cost (``training.ask_thresholds``).
-Whether the partner is then really asked (one open question at a time, a quiet period after a
+Asking does not change the risk level: the level is what was read, the question is what the
+service does about an uncertain reading. Whether the partner is then really asked (one open question at a time, a quiet period after a
 "no") is decided with their history in ``service/safety_questions``.
 """
 

@@ -196,8 +196,6 @@ class LocalClassifier:
             escalate_threshold=self.thresholds.elevated_plus,
             category_scores=cat_scores,
         )
-        if ask.ask:
-            level = RiskLevel.highest(level, RiskLevel.CONCERN)
         categories = {str(c) for c in rules.categories}
         if decision.raised and level.at_least(RiskLevel.ELEVATED):
             categories |= self._model_categories(reading.risk_proba[n], categories)
@@ -350,7 +348,7 @@ def rules_only(item: CheckInText, reason: str) -> ClassificationResult:
     rules = assess_risk(item.text, mood=item.mood, connection=item.connection, locale=item.locale)
     ask = rules_ask(rules)
     return ClassificationResult(
-        risk_level=RiskLevel.highest(rules.level, RiskLevel.CONCERN) if ask.ask else rules.level,
+        risk_level=rules.level,
         risk_categories=[str(c) for c in rules.categories],
         patterns=[],
         burnout_signals=[],
