@@ -70,6 +70,7 @@ def analyse(
                 Counter(c for q, r in pairs if topic in q.topics for c in r.risk_categories)
             ),
             "questions": sum(topic in q.topics for q, _ in pairs),
+            "asked": sum(1 for q, r in pairs if topic in q.topics and r.ask_safety),
         }
         for topic in FOCUS_TOPICS
     }
@@ -86,7 +87,12 @@ def analyse(
     return {
         "questions": len(pairs),
         "backend": classifier.backend,
-        "test_split": {"questions": len(test), "by_topic": distribution(test)},
+        "test_split": {
+            "questions": len(test),
+            "by_topic": distribution(test),
+            "asked": sum(1 for _, r in test if r.ask_safety),
+            "asked_by_kind": dict(Counter(str(r.ask_kind) for _, r in test if r.ask_safety)),
+        },
         "all_splits": {"by_topic": distribution(pairs)},
         "focus_topics_all_splits": focus,
         "to_read": to_read,
@@ -114,6 +120,7 @@ def _reading(question: Question, result: ClassificationResult) -> dict[str, Any]
         "risk_level": str(result.risk_level),
         "risk_categories": result.risk_categories,
         "risk_score": None if result.risk_score is None else round(result.risk_score, 3),
+        "ask": result.ask_kind if result.ask_safety else None,
         "rules": sorted({str(e["rule"]) for e in result.evidence if e.get("start", -1) >= 0
                          and "." in str(e.get("rule", "")) and str(e["rule"]).count(".") >= 2}),
         "text": question.text,

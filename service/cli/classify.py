@@ -303,7 +303,10 @@ def eval_counselchat_command(settings: Settings, csv_path: Path | None, backend:
         console.print(table)
     for topic, focus in report["focus_topics_all_splits"].items():
         console.print(f"{topic}: {focus['questions']} questions → levels {focus['levels']}, "
-                      f"categories {focus['categories']}")  # fmt: skip
+                      f"categories {focus['categories']}, asked {focus['asked']}")  # fmt: skip
+    test = report["test_split"]
+    console.print(f"test split: {test['asked']} of {test['questions']} questions would be asked "
+                  f"a safety question {test['asked_by_kind']}")  # fmt: skip
     console.print(
         f"{len(report['to_read'])} outputs to read (test split read elevated/urgent, and every "
         "domestic-violence, self-harm and depression question): listed in the report's 'to_read'"
