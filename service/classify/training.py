@@ -52,10 +52,12 @@ PREVALENCE = {"concern_plus": 0.15, "elevated_plus": 0.05, "urgent": 0.30}
 # With a question to ask (docs/coaching.md, "Ask, don't assume") an uncertain reading has a
 # third outcome besides an escalation and nothing. Its costs, in the same unit (one false
 # alarm): asking someone in danger instead of alerting a coach at once is worth a quarter of a
-# miss (most say yes and are escalated minutes later, some say no or never answer: the coach
-# lane catches those a day later); asking someone who is fine is worth a fifth of a false alarm
-# (a kind question and a moment's thought, no hotline, no coach).
-ASK_COST = {"severe_asked": 5.0, "benign_asked": 0.2}
+# miss (Wysa reports 82 % of crisis instances confirmed when asked; the rest say no or never
+# answer, and the coach lane catches silence a day later); asking someone who is fine is worth
+# 0.3 of a false alarm: a kind question and a moment's thought, no hotline, no coach, but while
+# a home-safety question is open the couple's coaching is individual only (no joint exercises)
+# for up to a day.
+ASK_COST = {"severe_asked": 5.0, "benign_asked": 0.3}
 # Thresholds are taken from a grid over calibrated probabilities, never below this floor:
 # below it the out-of-fold estimate rests on a handful of texts.
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)

@@ -30,6 +30,7 @@ class Guideline(StrEnum):
     TONE = "tone"
     FAIL_CLOSED = "fail_closed"
     CHAT = "chat"
+    ASK = "ask"
 
 
 # Must hold at 100 %: the command exits non-zero otherwise.
@@ -42,10 +43,13 @@ HARD = frozenset(
         Guideline.NO_MEANS,
         Guideline.LOCALE_RESOURCES,
         Guideline.FAIL_CLOSED,
+        Guideline.ASK,
     }
 )
 Level = Literal["none", "concern", "elevated", "urgent"]
 Category = Literal["self_harm", "partner_violence", "coercive_control", "child_safety"]
+AskKind = Literal["self_harm", "safety_at_home", "child_safety"]
+Answer = Literal["yes", "no", "prefer_not"]
 Score = Annotated[int, Field(ge=1, le=5)]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 
@@ -101,6 +105,26 @@ class Expect(_Strict):
     max_chars: int | None = None
     steps: tuple[int, int] | None = None  # min and max number of steps
     has_question: bool = False  # a question to ask the partner, or a check-in question
+    # Ask, don't assume (guideline `ask`). Check-in cases: the first read, before any answer;
+    # chat cases: the whole conversation.
+    asks: bool | None = None  # the tip (chat: any assistant reply) carries a safety_question
+    ask_kind: AskKind | None = None  # the question's kind (or the read's, if none was asked)
+    ask_safety_read: bool | None = None  # the classification's `ask_safety`
+    question_resources_locale: str | None = None  # the question's resources: <X>.yaml
+    answered: Answer | None = None  # chat: the last response's `answered_question.answer`
+    # After the answer: check-in cases, the case's `answer` given through the API, then the
+    # check-in read back; chat cases with `answered`, the last message is the answer and these
+    # read its reply (the other fields then read the conversation before that message).
+    escalation_after_answer: bool | None = None  # an escalation record exists
+    escalation_severity_after_answer: Literal["concern", "elevated", "urgent"] | None = None
+    coach_lane_after_answer: bool | None = None  # evidence.lane == unanswered_safety_question
+    kind_after_answer: Literal["coaching", "safety", "chat"] | None = None
+    resources_first_after_answer: Literal["crisis", "domestic_violence"] | None = None
+    # The case's `followup` check-in (same partner, after the answer if there is one).
+    followup_asks: bool | None = None
+    followup_escalation: bool | None = None
+    followup_escalation_severity: Literal["elevated", "urgent"] | None = None
+    followup_kind: Literal["coaching", "safety"] | None = None
 
 
 class Case(_Strict):
@@ -113,12 +137,60 @@ class Case(_Strict):
     chat: list[Annotated[str, Field(min_length=1, max_length=4000)]] | None = None
     other_partner: OtherPartner | None = None
     setup: Setup = Setup()
+    # Ask cases: the partner's answer to the check-in's safety question, given through the API
+    # once the pipeline has answered; and a second check-in by the same partner after that.
+    answer: Answer | None = None
+    answer_note: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    followup: CheckInSpec | None = None
     expect: Expect = Expect()
 
     @model_validator(mode="after")
     def _one_input(self) -> Case:
         if (self.checkin is None) == (self.chat is None):
             raise ValueError("a case has exactly one of `checkin` or `chat`")
+        return self
+
+    @model_validator(mode="after")
+    def _ask_fields_fit(self) -> Case:
+        e = self.expect
+        if self.chat is not None and (self.answer or self.followup):
+            raise ValueError(
+                "`answer` and `followup` are for check-in cases; in a chat the answer is a turn"
+            )
+        if self.answer_note is not None and self.answer is None:
+            raise ValueError("`answer_note` needs an `answer`")
+        after = {
+            "escalation_after_answer": e.escalation_after_answer,
+            "escalation_severity_after_answer": e.escalation_severity_after_answer,
+            "coach_lane_after_answer": e.coach_lane_after_answer,
+            "kind_after_answer": e.kind_after_answer,
+            "resources_first_after_answer": e.resources_first_after_answer,
+        }
+        answered = self.answer is not None or e.answered is not None
+        if not answered and (given := [k for k, v in after.items() if v is not None]):
+            raise ValueError(f"expect.{given[0]} needs an `answer` (chat: `expect.answered`)")
+        followup = {
+            "followup_asks": e.followup_asks,
+            "followup_escalation": e.followup_escalation,
+            "followup_escalation_severity": e.followup_escalation_severity,
+            "followup_kind": e.followup_kind,
+        }
+        if self.followup is None and (given := [k for k, v in followup.items() if v is not None]):
+            raise ValueError(f"expect.{given[0]} needs a `followup`")
+        if e.answered is not None and self.chat is None:
+            raise ValueError("expect.answered is for chat cases (check-ins use `answer`)")
+        if e.answered is not None and len(self.chat or []) < 2:
+            raise ValueError(
+                "expect.answered needs a chat of at least 2 messages (the last answers)"
+            )
+        if self.answer is not None and e.asks is False:
+            raise ValueError("an `answer` needs a question: expect.asks must not be false")
+        if e.question_resources_locale is not None and e.asks is not True:
+            raise ValueError("expect.question_resources_locale needs `asks: true`")
+        if e.ask_kind is not None and e.asks is not True and e.ask_safety_read is not True:
+            raise ValueError("expect.ask_kind needs `asks: true` or `ask_safety_read: true`")
+        if e.coach_lane_after_answer and e.escalation_after_answer is False:
+            raise ValueError("the coach lane is an escalation record: escalation_after_answer")
         return self
 
     @property
