@@ -7,7 +7,7 @@ and writes its output and the new status in the caller's transaction.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,13 @@ from service.persistence.models import (
     User,
 )
 from service.retrieval.search import Query, search
-from service.safety_questions.service import SafetyQuestions, ask_request, question_view
-from service.taxonomy import LABEL_IDS, SAFETY_CONTRAINDICATED, RiskLevel
+from service.safety_questions.service import (
+    SafetyQuestions,
+    ask_request,
+    individual_plan,
+    question_view,
+)
+from service.taxonomy import LABEL_IDS, RiskLevel
 
 log = structlog.get_logger(__name__)
 
@@ -169,10 +174,7 @@ def advise_stage(
     # While a home- or child-safety question is open, nothing joint: the partner may be the risk.
     individual = open_question is not None and open_question.kind != "self_harm"
     if individual and not plan.escalate:
-        blocked = {*plan.blocked_categories, *(str(x) for x in SAFETY_CONTRAINDICATED)}
-        plan = replace(
-            plan, joint_exercises=False, private=True, blocked_categories=tuple(sorted(blocked))
-        )
+        plan = individual_plan(plan)
     cards = []
     if plan.generate:  # urgent: the safety response only, nothing else generated
         cards = search(

@@ -89,3 +89,9 @@ def ask_in_chat(
         caller, ask_request(reading), locale=locale, message_id=message_id
     )
     return question_view(question, resources) if question is not None else None
+
+
+def home_question_open(session: Session, user_id: uuid.UUID) -> bool:
+    """A home- or child-safety question of this partner is waiting for an answer."""
+    question = SafetyQuestions(session).open_question(user_id)
+    return question is not None and question.kind != "self_harm"

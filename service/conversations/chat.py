@@ -28,7 +28,13 @@ from service.coaching.guard import GuardContext, Output, check
 from service.coaching.llm_writer import format_cards
 from service.coaching.policy import ResponseMode, plan_for
 from service.coaching.resources import resources_for
-from service.conversations.asking import ChatAsking, ask_in_chat, escalated_level, read_answer
+from service.conversations.asking import (
+    ChatAsking,
+    ask_in_chat,
+    escalated_level,
+    home_question_open,
+    read_answer,
+)
 from service.conversations.history import load_history, roll_summary
 from service.conversations.memory import format_turns
 from service.conversations.replies import (
@@ -48,6 +54,7 @@ from service.lib.llm import LLMError, LLMGateway
 from service.lib.prompts import load_prompt
 from service.persistence.models import Escalation, Generation, Message
 from service.retrieval.search import Query, RetrievedCard, search
+from service.safety_questions.service import individual_plan
 from service.taxonomy import LABEL_IDS, RiskLevel
 
 log = structlog.get_logger(__name__)
@@ -151,6 +158,17 @@ class ChatEngine:
                 session.flush()
                 escalation_id = escalation.id
                 log.warning("escalation opened from chat", severity=str(plan.risk_level))
+            resources = resources_for(self.knowledge_dir / "resources", conversation.locale)
+            question = None
+            if not plan.escalate and answered is None:
+                question = ask_in_chat(
+                    session, self.asking, caller, reading,
+                    message_id=message.id, locale=conversation.locale, resources=resources,
+                )  # fmt: skip
+            # While a home- or child-safety question is open: individual coaching only.
+            individual = home_question_open(session, caller.id) and not plan.escalate
+            if individual:
+                plan = individual_plan(plan)
             cards: list[RetrievedCard] = []
             if plan.mode in (ResponseMode.COACHING, ResponseMode.COACHING_WITH_CARE):
                 cards = search(
@@ -164,13 +182,6 @@ class ChatEngine:
                         k=self.k,
                     ),
                 )
-            resources = resources_for(self.knowledge_dir / "resources", conversation.locale)
-            question = None
-            if not plan.escalate and answered is None:
-                question = ask_in_chat(
-                    session, self.asking, caller, reading,
-                    message_id=message.id, locale=conversation.locale, resources=resources,
-                )  # fmt: skip
             guard = GuardContext(
                 risk_level=plan.risk_level,
                 risk_categories=plan.categories,
@@ -181,6 +192,7 @@ class ChatEngine:
                     session, couple_id=caller.couple_id, user_id=caller.id
                 ),
                 resource_names=resource_names(resources) if plan.escalate else (),
+                individual_only=individual,
             )
             return PreparedTurn(
                 conversation_id=conversation.id,

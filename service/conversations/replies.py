@@ -10,6 +10,7 @@ from service.coaching.composer import (
     TipInput,
     fitting_first,
 )
+from service.coaching.guard import suggests_joint_work
 from service.conversations.turn import PreparedTurn
 
 OFFLINE_VERSION = "offline-chat-1"
@@ -27,6 +28,10 @@ _QUESTIONS = (
 CARE = "How are you holding up, really? If it would help to talk to someone, the services below are there."
 
 
+# While a home- or child-safety question is open: nothing that involves the other partner.
+_ALONE_QUESTION = "What would help you feel a little steadier this week?"
+
+
 def offline_reply(turn: PreparedTurn) -> tuple[str, list[str]]:
     """A deterministic, grounded reply from the best card (``backend: offline``)."""
     seed = hashlib.sha256(str(turn.message_id).encode()).digest()
@@ -35,6 +40,8 @@ def offline_reply(turn: PreparedTurn) -> tuple[str, list[str]]:
     if not turn.cards:
         return f"{opener} Could you tell me a bit more about what happened and how it felt?", []
     detected = set(turn.patterns)
+    if turn.guard.individual_only:
+        return _individual_reply(turn, opener, detected)
     card = fitting_first(turn.cards, detected)[0]
     seen = [PATTERN_PHRASES[p] for p in turn.patterns if p in PATTERN_PHRASES]
     seen += [BURNOUT_PHRASES[b] for b in turn.patterns if b in BURNOUT_PHRASES]
@@ -43,6 +50,15 @@ def offline_reply(turn: PreparedTurn) -> tuple[str, list[str]]:
     idea = f"One idea from “{card.title}”: {step[0].lower()}{step[1:]}"
     reply = f"{opener}{reflection} {idea} {question}"
     return reply, [card.id]
+
+
+def _individual_reply(turn: PreparedTurn, opener: str, detected: set[str]) -> tuple[str, list[str]]:
+    for card in fitting_first(turn.cards, detected):
+        step = next((s for s in card.steps if not suggests_joint_work(s)), None)
+        if step:
+            idea = f"One idea from “{card.title}”: {step[0].lower()}{step[1:]}"
+            return f"{opener} {idea} {_ALONE_QUESTION}", [card.id]
+    return f"{opener} Could you tell me a bit more about how you are doing?", []
 
 
 def safety_reply(turn: PreparedTurn) -> str:

@@ -22,7 +22,7 @@ theirs reads this table.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from service.classify.classifier import ClassificationResult
 from service.coaching.composer import TipInput
 from service.coaching.grounding import resource_names
 from service.coaching.guard import GuardContext
-from service.coaching.policy import plan_for
+from service.coaching.policy import ResponsePlan, plan_for
 from service.coaching.resources import LocaleResources, resources_for
 from service.coaching.tips import TipOutcome, produce_tip
 from service.errors import ConflictError, InvalidInputError, NotFoundError
@@ -56,7 +56,7 @@ from service.safety_questions.wording import (
     privacy_note,
     question_text,
 )
-from service.taxonomy import RiskLevel
+from service.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
 
 log = structlog.get_logger(__name__)
 
@@ -382,6 +382,15 @@ def safety_response(
                        writer=None)  # fmt: skip
 
 
+def individual_plan(plan: ResponsePlan) -> ResponsePlan:
+    """The plan while a home- or child-safety question is open: nothing joint, kept private,
+    no card written for couples where one partner may be the danger."""
+    blocked = {*plan.blocked_categories, *(str(c) for c in SAFETY_CONTRAINDICATED)}
+    return replace(
+        plan, joint_exercises=False, private=True, blocked_categories=tuple(sorted(blocked))
+    )
+
+
 def resources_for_kind(resources: LocaleResources, kind: str) -> list[dict[str, Any]]:
     """The contacts listed quietly below a question: crisis lines for self-harm, domestic
     violence services first for home and child safety."""
@@ -420,6 +429,7 @@ __all__ = [
     "SafetyQuestions",
     "ask_request",
     "expire_questions",
+    "individual_plan",
     "question_view",
     "safety_response",
 ]
