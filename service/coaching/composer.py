@@ -288,8 +288,12 @@ def _individual(
     tip: TipInput, why: str, main: RetrievedCard, others: list[RetrievedCard]
 ) -> ComposedTip:
     """Coaching for the writer alone: only steps that involve nobody else."""
-    cards = [main, *others]
-    chosen = [(c, s) for c in cards for s in c.steps if not suggests_joint_work(s)][:3]
+    # Like the couple's tip: two steps from the best card, one from the runner-up (two angles),
+    # but only steps for the writer alone.
+    alone = [(c, [s for s in c.steps if not suggests_joint_work(s)]) for c in [main, *others]]
+    alone = [(c, steps) for c, steps in alone if steps]
+    chosen = [(c, s) for c, steps in alone[:1] for s in steps[:2]]
+    chosen += [(c, steps[0]) for c, steps in alone[1:2]]
     if not chosen:
         body: dict[str, Any] = {
             "why": "Thank you for checking in. Here is one small thing just for you.",

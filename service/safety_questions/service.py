@@ -56,7 +56,7 @@ from service.safety_questions.wording import (
     privacy_note,
     question_text,
 )
-from service.taxonomy import SAFETY_CONTRAINDICATED, RiskLevel
+from service.taxonomy import RiskLevel
 
 log = structlog.get_logger(__name__)
 
@@ -383,12 +383,11 @@ def safety_response(
 
 
 def individual_plan(plan: ResponsePlan) -> ResponsePlan:
-    """The plan while a home- or child-safety question is open: nothing joint, kept private,
-    no card written for couples where one partner may be the danger."""
-    blocked = {*plan.blocked_categories, *(str(c) for c in SAFETY_CONTRAINDICATED)}
-    return replace(
-        plan, joint_exercises=False, private=True, blocked_categories=tuple(sorted(blocked))
-    )
+    """The plan while a home- or child-safety question is open: nothing joint (the composer
+    keeps only steps for the writer alone and the guard rejects joint wording), kept private.
+    Cards are not filtered by partner-danger contraindications: the danger is a question,
+    not a finding; a "yes" turns the response into the safety response at once."""
+    return replace(plan, joint_exercises=False, private=True)
 
 
 def resources_for_kind(resources: LocaleResources, kind: str) -> list[dict[str, Any]]:
