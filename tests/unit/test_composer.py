@@ -76,3 +76,24 @@ def test_concern_adds_a_gentle_question_and_resources() -> None:
     assert tip.kind == "coaching"
     assert tip.body["check_in_question"]
     assert tip.body["resources"]
+
+
+def test_an_open_home_safety_question_keeps_coaching_for_the_writer_alone() -> None:
+    from dataclasses import replace
+
+    from service.coaching.guard import GuardContext, Output, check, suggests_joint_work
+
+    joint = replace(card("rituals-of-connection"), steps=["Cook dinner together tonight.",
+                    "Take a walk on your own and notice how you feel."])  # fmt: skip
+    given = [joint, card("technology-as-a-bridge")]
+    base = tip_input(RiskLevel.NONE, [], given)
+    tip = compose(replace(base, individual_only=True, asks_safety=True))
+    assert tip.kind == "coaching" and tip.citations
+    assert not any(suggests_joint_work(s) for s in tip.body["steps"])
+    assert "question" not in tip.body and "partner_view" not in tip.body
+    assert "check_in_question" not in tip.body  # the safety question is the one question
+    guard = GuardContext(risk_level=RiskLevel.NONE, retrieved_ids=frozenset(c.id for c in given),
+                         individual_only=True)  # fmt: skip
+    joint_output = Output("coaching", title="t", texts=("Plan a date night together.",),
+                          citations=[joint.id])  # fmt: skip
+    assert not check(joint_output, guard).passed
