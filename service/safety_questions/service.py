@@ -44,11 +44,14 @@ from service.persistence.models import (
     CheckIn,
     Escalation,
     Generation,
+    Message,
     SafetyQuestion,
     Tip,
     User,
 )
 from service.safety import assess_risk
+from service.safety.cues import TIMING
+from service.safety.normalize import normalize
 from service.safety_questions.wording import (
     ANSWERS,
     acknowledgement,
@@ -208,10 +211,25 @@ class SafetyQuestions:
         if question.danger_now:
             return RiskLevel.URGENT
         if question.note:
-            read = assess_risk(question.note, locale=question.locale)
+            # The note answers a question about what the partner wrote: read it in that context
+            # ("I've worked out how, tonight" after hopelessness is a plan with a time).
+            read = assess_risk(f"{self._asked_about(question)}\n{question.note}",
+                               locale=question.locale)  # fmt: skip
             if read.level == RiskLevel.URGENT:
                 return RiskLevel.URGENT
+            # "Yes" to the question plus a time ("tonight", "heute Nacht", "ce soir") is a plan
+            # with a time, or danger now: urgent, even in words the rules would not read alone.
+            plain = normalize(question.note).text
+            if any(pattern.search(plain) for pattern in TIMING.values()):
+                return RiskLevel.URGENT
         return RiskLevel.ELEVATED
+
+    def _asked_about(self, question: SafetyQuestion) -> str:
+        if question.checkin_id is not None:
+            checkin = self.session.get(CheckIn, question.checkin_id)
+            return checkin.text if checkin is not None else ""
+        message = self.session.get(Message, question.message_id) if question.message_id else None
+        return message.content if message is not None else ""
 
     def _escalate(self, question: SafetyQuestion) -> Escalation:
         severity = str(self._severity(question))

@@ -200,3 +200,17 @@ def test_the_openapi_schema_shows_the_endpoint_and_the_object(client: Any) -> No
     shown = schema["components"]["schemas"]
     view = next(v for k, v in shown.items() if k.endswith("SafetyQuestionView"))
     assert {"id", "kind", "text", "answers", "resources"} <= set(view["properties"])
+
+
+def test_a_yes_with_a_time_in_the_note_is_urgent(
+    client: Any, couple: dict[str, str], job_context: Any
+) -> None:
+    view = _checkin(client, job_context, couple["ana"], UNCERTAIN)
+    qid = view["tip"]["safety_question"]["id"]
+    body = client.post(f"/v1/safety-questions/{qid}/answer",
+                       json={"answer": "yes", "note": "i've worked out how and it's tonight"},
+                       headers=auth(couple["ana"])).json()  # fmt: skip
+    assert body["escalation_severity"] == "urgent"
+    queue = client.get("/v1/escalations", headers=auth(couple["carla"])).json()["items"]
+    assert [e["severity"] for e in queue] == ["urgent"]
+    assert "worked out how" not in str(queue)  # the note is the partner's: never in the queue
