@@ -132,3 +132,31 @@ def test_a2_a_hopelessness_or_fear_cue_at_concern_is_asked_about(text: str, kind
         pytest.skip("the rules read this text as more than a concern cue now")
     decision = ask(text, 0.01)
     assert (decision.ask, decision.row, decision.kind) == (True, "A2", kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("manchmal macht er mir angst, wenn er getrunken hat", "de-DE"),
+        ("ehrlich gesagt hab ich schiss vor ihm", "de-DE"),
+        ("il me fait un peu peur quand il boit", "fr-FR"),
+        ("me da un poco de miedo cuando se enfada", "es-ES"),
+    ],
+)
+def test_fear_words_in_every_word_order_are_a_home_safety_question(text: str, locale: str) -> None:
+    rules = assess_risk(text, locale=locale)
+    assert rules.level == RiskLevel.CONCERN and not rules.categories
+    decision = decide_ask(rules.level, rules, score=0.01, rest_score=None,
+                          ask_threshold=ASK, escalate_threshold=ESCALATE)  # fmt: skip
+    assert (decision.ask, decision.kind) == (True, "safety_at_home")
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("das macht mir angst, die prüfung morgen", "de-DE"),
+        ("il me fait rire tous les jours", "fr-FR"),
+    ],
+)
+def test_fear_of_a_thing_or_laughter_is_not_a_fear_cue(text: str, locale: str) -> None:
+    assert assess_risk(text, locale=locale).level == RiskLevel.NONE

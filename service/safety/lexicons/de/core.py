@@ -331,7 +331,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         "concern",
         "fear",
-        r"\bangst\s+vor\s+(?:ihm|ihr|meinem\s+\w+|meiner\s+\w+)\b|\b(?:er|sie)\s+macht\s+mir\s+(?:\w+\s+)?angst\b",
+        r"\bangst\s+vor\s+(?:ihm|ihr|meinem\s+\w+|meiner\s+\w+)\b|\b(?:er|sie)\s+macht\s+mir\s+(?:\w+\s+)?angst\b"
+        # inverted after an adverb ("manchmal macht er mir Angst"), and the colloquial "Schiss"
+        r"|\bmacht\s+(?:er|sie)\s+mir\s+(?:\w+\s+){0,2}?angst\b|\bschiss\s+vor\s+(?:ihm|ihr)\b",
         C,
         kind=Kind.FEAR,
     ),

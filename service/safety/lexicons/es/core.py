@@ -299,7 +299,7 @@ RULES: tuple[Rule, ...] = (
         "concern",
         "fear",
         r"\b(?:miedo|temor)\s+(?:a|de)\s+(?:el|ella|mi\s+(?:esposo|marido|novio|pareja|esposa|novia))\b"
-        r"|\bme\s+da\s+(?:\w+\s+)?miedo\b|\bme\s+asusta\b",
+        r"|\bme\s+da\s+(?:\w+\s+){0,3}?miedo\b|\bme\s+asusta\b",  # "me da (un poco de) miedo"
         C,
         kind=Kind.FEAR,
     ),

@@ -299,7 +299,7 @@ RULES: tuple[Rule, ...] = (
         "concern",
         "fear",
         r"\bpeur\s+de\s+(?:lui|elle|mon\s+(?:mari|copain|conjoint|compagnon)|ma\s+(?:femme|copine))\b"
-        r"|\b(?:il|elle)\s+me\s+fait\s+(?:\w+\s+)?peur\b",
+        r"|\b(?:il|elle)\s+me\s+fait\s+(?:\w+\s+){0,2}?peur\b",  # "il me fait (un peu) peur"
         C,
         kind=Kind.FEAR,
     ),
