@@ -128,8 +128,7 @@ def test_every_language_has_every_question_and_falls_back_to_english() -> None:
 )
 def test_a2_a_hopelessness_or_fear_cue_at_concern_is_asked_about(text: str, kind: str) -> None:
     rules = assess_risk(text)
-    if rules.level.at_least(RiskLevel.ELEVATED) or rules.categories:
-        pytest.skip("the rules read this text as more than a concern cue now")
+    assert rules.level == RiskLevel.CONCERN and not rules.categories  # a cue, nothing more
     decision = ask(text, 0.01)
     assert (decision.ask, decision.row, decision.kind) == (True, "A2", kind)
 
