@@ -6,8 +6,9 @@ import uuid
 
 import structlog
 
-from service.checkins.pipeline import AskSettings, advise_stage, classify_stage
+from service.checkins.pipeline import advise_stage, classify_stage
 from service.lib.queue import enqueue_advise
+from service.safety_questions.service import AskingConfig
 from service.taxonomy import RiskLevel
 from workers.context import current
 
@@ -24,7 +25,7 @@ def classify_checkin(checkin_id: str) -> str | None:
                 cid,
                 classifier=ctx.classifier,
                 timeout=ctx.settings.classify_timeout_seconds,
-                asking=AskSettings(
+                asking=AskingConfig(
                     quiet_hours=ctx.settings.safety_question_quiet_hours,
                     answer_hours=ctx.settings.safety_question_answer_hours,
                 ),

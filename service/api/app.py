@@ -19,7 +19,6 @@ from service.api.auth import provide_bearer_token
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
-from service.conversations.asking import ChatAsking
 from service.conversations.chat import ChatEngine
 from service.conversations.controllers import ConversationController
 from service.couples.controllers import CoupleController
@@ -27,7 +26,8 @@ from service.escalations.controllers import EscalationController
 from service.knowledge.embedder import Embedder
 from service.lib.db import Database
 from service.lib.llm import LLMGateway
-from service.safety_questions.controllers import AskConfig, SafetyQuestionController
+from service.safety_questions.controllers import SafetyQuestionController
+from service.safety_questions.service import AskingConfig
 
 log = structlog.get_logger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # a check-in is a few sentences; refuse megabytes early
@@ -116,11 +116,11 @@ def create_app(db: Database, redis: Redis, chat: ChatEngine | None = None) -> Li
     )
 
 
-def default_ask_config() -> AskConfig:
+def default_ask_config() -> AskingConfig:
     from service.settings import get_settings
 
     settings = get_settings()
-    return AskConfig(
+    return AskingConfig(
         knowledge_dir=settings.knowledge_dir,
         quiet_hours=settings.safety_question_quiet_hours,
         answer_hours=settings.safety_question_answer_hours,
@@ -153,7 +153,7 @@ def default_chat_engine(db: Database) -> ChatEngine:
         gateway=gateway,
         knowledge_dir=settings.knowledge_dir,
         k=settings.retrieval_k,
-        asking=ChatAsking(
+        asking=AskingConfig(
             settings.knowledge_dir,
             quiet_hours=settings.safety_question_quiet_hours,
             answer_hours=settings.safety_question_answer_hours,

@@ -43,6 +43,7 @@ from service.persistence.models import (
 )
 from service.retrieval.search import Query, search
 from service.safety_questions.service import (
+    AskingConfig,
     SafetyQuestions,
     ask_request,
     individual_plan,
@@ -65,10 +66,7 @@ def _lock(session: Session, checkin_id: uuid.UUID) -> CheckIn | None:
     return session.scalar(select(CheckIn).where(CheckIn.id == checkin_id).with_for_update())
 
 
-@dataclass(frozen=True)
-class AskSettings:
-    quiet_hours: float = 72.0  # no second question about the same thing after a "no"
-    answer_hours: float = 24.0  # an unanswered question goes to the coach lane
+DEFAULT_ASKING = AskingConfig()
 
 
 def classify_stage(
@@ -77,7 +75,7 @@ def classify_stage(
     *,
     classifier: Classifier,
     timeout: float = 20.0,
-    asking: AskSettings = AskSettings(),
+    asking: AskingConfig = DEFAULT_ASKING,
 ) -> StageOutcome | None:
     """Classify the check-in once; fail closed (treated as at risk) if the classifier breaks.
     An uncertain reading opens a safety question for the writer, in the same transaction."""
@@ -97,9 +95,9 @@ def classify_stage(
     elif result.ask_safety and result.ask_kind:
         writer = session.get(User, checkin.user_id)
         if writer is not None:
-            SafetyQuestions(
-                session, quiet_hours=asking.quiet_hours, answer_hours=asking.answer_hours
-            ).maybe_ask(writer, ask_request(result), locale=checkin.locale, checkin_id=checkin.id)
+            asking.service(session).maybe_ask(
+                writer, ask_request(result), locale=checkin.locale, checkin_id=checkin.id
+            )
     checkin.status = "classified"
     session.flush()
     return StageOutcome(checkin_id, checkin.status, result.risk_level)

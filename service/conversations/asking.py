@@ -9,8 +9,6 @@ it says. See ``service/safety_questions/service.py`` for what an answer does.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +18,7 @@ from service.coaching.resources import LocaleResources
 from service.persistence.models import Conversation, Message, SafetyQuestion, User
 from service.safety_questions.service import (
     AnswerOutcome,
+    AskingConfig,
     SafetyQuestions,
     ask_request,
     question_view,
@@ -28,23 +27,8 @@ from service.safety_questions.wording import parse_answer
 from service.taxonomy import RiskLevel
 
 
-@dataclass(frozen=True)
-class ChatAsking:
-    knowledge_dir: Path
-    quiet_hours: float = 72.0
-    answer_hours: float = 24.0
-
-    def service(self, session: Session) -> SafetyQuestions:
-        return SafetyQuestions(
-            session,
-            quiet_hours=self.quiet_hours,
-            answer_hours=self.answer_hours,
-            knowledge_dir=self.knowledge_dir,
-        )
-
-
 def read_answer(
-    session: Session, asking: ChatAsking, caller: User, conversation: Conversation, text: str
+    session: Session, asking: AskingConfig, caller: User, conversation: Conversation, text: str
 ) -> AnswerOutcome | None:
     """The message as the answer to the question open in this conversation, if it is one."""
     answer = parse_answer(text)
@@ -74,7 +58,7 @@ def escalated_level(outcome: AnswerOutcome | None) -> RiskLevel | None:
 
 def ask_in_chat(
     session: Session,
-    asking: ChatAsking,
+    asking: AskingConfig,
     caller: User,
     reading: ClassificationResult,
     *,

@@ -29,7 +29,6 @@ from service.coaching.llm_writer import format_cards
 from service.coaching.policy import ResponseMode, plan_for
 from service.coaching.resources import resources_for
 from service.conversations.asking import (
-    ChatAsking,
     ask_in_chat,
     escalated_level,
     home_question_open,
@@ -54,7 +53,7 @@ from service.lib.llm import LLMError, LLMGateway
 from service.lib.prompts import load_prompt
 from service.persistence.models import Escalation, Generation, Message
 from service.retrieval.search import Query, RetrievedCard, search
-from service.safety_questions.service import individual_plan
+from service.safety_questions.service import AskingConfig, individual_plan
 from service.taxonomy import LABEL_IDS, RiskLevel
 
 log = structlog.get_logger(__name__)
@@ -77,10 +76,10 @@ class ChatEngine:
         k: int = 3,
         classifier: Callable[[], Classifier] | None = None,
         classify_timeout: float = 20.0,
-        asking: ChatAsking | None = None,
+        asking: AskingConfig | None = None,
     ) -> None:
         self.db = db
-        self.asking = asking or ChatAsking(knowledge_dir)
+        self.asking = asking or AskingConfig(knowledge_dir)
         self._embedder = embedder
         self._gateway = gateway
         # The local classifier (rules first, then the local model, which may only raise): no

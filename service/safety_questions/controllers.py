@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -16,16 +15,7 @@ from service.accounts.service import Accounts
 from service.checkins.service import tip_view
 from service.coaching.resources import resources_for
 from service.lib.db import Database
-from service.safety_questions.service import MAX_NOTE, SafetyQuestions, question_view
-
-
-@dataclass(frozen=True)
-class AskConfig:
-    """What answering needs from settings (built once by the app)."""
-
-    knowledge_dir: Path
-    quiet_hours: float = 72.0
-    answer_hours: float = 24.0
+from service.safety_questions.service import MAX_NOTE, AskingConfig, question_view
 
 
 class AnswerBody(BaseModel):
@@ -63,6 +53,12 @@ class AnswerResponse(BaseModel):
     )
 
 
+def knowledge_dir(asking: AskingConfig) -> Path:
+    if asking.knowledge_dir is None:
+        raise RuntimeError("the API's AskingConfig needs the knowledge directory")
+    return asking.knowledge_dir
+
+
 class SafetyQuestionController(Controller):
     path = "/v1/safety-questions"
     tags = ["safety questions"]  # noqa: RUF012
@@ -74,21 +70,16 @@ class SafetyQuestionController(Controller):
         data: Annotated[AnswerBody, Body()],
         db: NamedDependency[Database],
         token: NamedDependency[str | None],
-        asking: NamedDependency[AskConfig],
+        asking: NamedDependency[AskingConfig],
     ) -> AnswerResponse:
         """Answer a safety question you were asked (yes: a coach is alerted at once and the
         response becomes the safety response; no: noted, nothing else happens; prefer_not:
         your coach sees that a question is open). Anyone else's question: 404."""
         with db.unit_of_work() as session:
             caller = Accounts(session).authenticate(token)
-            outcome = SafetyQuestions(
-                session,
-                quiet_hours=asking.quiet_hours,
-                answer_hours=asking.answer_hours,
-                knowledge_dir=asking.knowledge_dir,
-            ).answer(caller, question_id, data.answer, data.note)
+            outcome = asking.service(session).answer(caller, question_id, data.answer, data.note)
             q = outcome.question
-            resources = resources_for(asking.knowledge_dir / "resources", q.locale)
+            resources = resources_for(knowledge_dir(asking) / "resources", q.locale)
             esc = outcome.escalation
             severity = esc.severity if esc is not None else None
             escalated = severity in ("elevated", "urgent")

@@ -87,6 +87,23 @@ class AskRequest:
 
 
 @dataclass(frozen=True)
+class AskingConfig:
+    """What asking and answering need from settings; the API, the chat and the worker share it."""
+
+    knowledge_dir: Path | None = None  # resources for the safety response after a "yes"
+    quiet_hours: float = 72.0  # no second question about the same thing after a "no"
+    answer_hours: float = 24.0  # an unanswered question goes to the coach lane
+
+    def service(self, session: Session) -> SafetyQuestions:
+        return SafetyQuestions(
+            session,
+            quiet_hours=self.quiet_hours,
+            answer_hours=self.answer_hours,
+            knowledge_dir=self.knowledge_dir,
+        )
+
+
+@dataclass(frozen=True)
 class AnswerOutcome:
     question: SafetyQuestion
     escalation: Escalation | None
@@ -443,6 +460,7 @@ __all__ = [
     "LANE_UNANSWERED",
     "AnswerOutcome",
     "AskRequest",
+    "AskingConfig",
     "SafetyQuestions",
     "ask_request",
     "expire_questions",
