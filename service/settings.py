@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -37,6 +38,22 @@ class Settings(BaseSettings):
 
     port: int = 8000
     """Port the API listens on."""
+
+    api_workers: int = Field(default_factory=lambda: default_processes(), ge=1, le=64)
+    """API processes (`attune serve --workers`, `attune up --api-workers`). Default: one per two
+    cores, at most 4 (Postgres, Redis and the pipeline workers need the other cores)."""
+
+    api_db_pool_size: int = Field(default=10, ge=1, le=200)
+    """Connections each API process keeps open to Postgres (asyncio engine on asyncpg). A
+    check-in holds one for a single round trip; 10 per process carries 32 concurrent clients
+    on 2 cores. Mind Postgres' max_connections: processes x (pool + overflow) + workers."""
+
+    api_db_max_overflow: int = Field(default=10, ge=0, le=200)
+    """Extra connections an API process may open under a burst (closed when returned)."""
+
+    auth_cache_ttl_seconds: float = Field(default=10.0, ge=0, le=300)
+    """How long an API process trusts a token it has already resolved. A revoked token or a
+    deleted account keeps working for at most this long; 0 looks every request up."""
 
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     """Minimum level of the structured logs."""
@@ -122,6 +139,11 @@ class Settings(BaseSettings):
     def embedded(self) -> bool:
         """True when at least one backing service must be started by Attune itself."""
         return self.database_url is None or self.redis_url is None
+
+
+def default_processes() -> int:
+    """One process per two cores, between 1 and 4."""
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
 def _repo_root() -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import anyio
 import structlog
 from litestar import Litestar, Response, get
 from litestar.datastructures import State
@@ -15,7 +16,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from redis import Redis
 
 from service import __version__
-from service.api.auth import provide_bearer_token
+from service.accounts.callers import CallerCache
+from service.api.auth import provide_async_db, provide_bearer_token, provide_caller
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
@@ -24,7 +26,7 @@ from service.conversations.controllers import ConversationController
 from service.couples.controllers import CoupleController
 from service.escalations.controllers import EscalationController
 from service.knowledge.embedder import Embedder
-from service.lib.db import Database
+from service.lib.db import AsyncDatabase, Database
 from service.lib.llm import LLMGateway
 from service.safety_questions.controllers import SafetyQuestionController
 from service.safety_questions.service import AskingConfig
@@ -39,19 +41,20 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@get("/v1/readyz", tags=["operations"], sync_to_thread=True)
-def readyz(
-    db: NamedDependency[Database], redis: NamedDependency[Redis]
+@get("/v1/readyz", tags=["operations"])
+async def readyz(
+    adb: NamedDependency[AsyncDatabase], redis: NamedDependency[Redis]
 ) -> Response[dict[str, Any]]:
     """Readiness: Postgres and Redis both answer."""
     checks: dict[str, str] = {}
     try:
-        db.ping()
+        await adb.ping()
         checks["database"] = "ok"
     except Exception as exc:  # report, don't crash: this endpoint exists to say what is down
         checks["database"] = f"error: {type(exc).__name__}"
     try:
-        redis.ping()
+        # The API holds no async Redis client: this rare probe borrows a thread instead.
+        await anyio.to_thread.run_sync(redis.ping)
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {type(exc).__name__}"
@@ -83,9 +86,34 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def create_app(db: Database, redis: Redis, chat: ChatEngine | None = None) -> Litestar:
-    """The API; ``chat`` defaults to an engine built from settings on first use."""
+def create_app(
+    db: Database,
+    redis: Redis,
+    chat: ChatEngine | None = None,
+    *,
+    callers: CallerCache | None = None,
+) -> Litestar:
+    """The API; ``chat`` defaults to an engine built from settings on first use.
+
+    Requests run on an asyncio engine (asyncpg) opened at start-up on the same database as
+    ``db``; ``db`` (sync) serves the chat turns, which embed and call a model in a thread.
+    """
+    from service.settings import get_settings
+
+    settings = get_settings()
     engine = chat or default_chat_engine(db)
+    cache = callers or CallerCache(settings.auth_cache_ttl_seconds)
+    url = db.engine.url.render_as_string(hide_password=False)
+
+    async def open_async_db(app: Litestar) -> None:
+        # Made here, not at import: asyncpg connections belong to the loop that runs the app.
+        app.state.adb = AsyncDatabase.connect(
+            url, pool_size=settings.api_db_pool_size, max_overflow=settings.api_db_max_overflow
+        )
+
+    async def close_async_db(app: Litestar) -> None:
+        await app.state.adb.dispose()
+
     return Litestar(
         route_handlers=[
             healthz,
@@ -97,8 +125,11 @@ def create_app(db: Database, redis: Redis, chat: ChatEngine | None = None) -> Li
             ConversationController,
             SafetyQuestionController,
         ],
+        on_startup=[open_async_db],
+        on_shutdown=[close_async_db],
         dependencies={
-            "db": Provide(lambda: db, sync_to_thread=False),
+            "adb": Provide(provide_async_db, sync_to_thread=False),
+            "caller": Provide(provide_caller),
             "redis": Provide(lambda: redis, sync_to_thread=False),
             "token": Provide(provide_bearer_token, sync_to_thread=False),
             "chat": Provide(lambda: engine, sync_to_thread=False),
@@ -108,7 +139,7 @@ def create_app(db: Database, redis: Redis, chat: ChatEngine | None = None) -> Li
         middleware=[request_id_middleware],
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
         request_max_body_size=MAX_BODY_BYTES,
-        state=State({"db": db, "redis": redis}),
+        state=State({"db": db, "redis": redis, "callers": cache}),
         # Strict: "3" is not a mood and true is not a number; say so instead of coercing.
         plugins=[PydanticPlugin(validate_strict=True)],
         logging_config=None,  # structlog owns logging (service/lib/logging.py)

@@ -9,10 +9,12 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from sqlalchemy.orm import Session
 
-from service.accounts.service import Accounts
-from service.checkins.service import CheckIns, NewCheckIn, checkin_view
-from service.lib.db import Database
+from service.accounts.callers import Caller
+from service.checkins.intake import NewCheckIn, accept
+from service.checkins.service import CheckIns, checkin_view
+from service.lib.db import AsyncDatabase
 
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$"
 
@@ -31,55 +33,59 @@ class CheckInController(Controller):
     path = "/v1/checkins"
     tags = ["check-ins"]  # noqa: RUF012
 
-    @post("/", status_code=202, sync_to_thread=True)
-    def submit(
+    @post("/", status_code=202)
+    async def submit(
         self,
         data: JSONBody[CheckInBody],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
     ) -> Response[dict[str, Any]]:
         """Accept a check-in; it is classified and answered in the background."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            checkin = CheckIns(session).submit(
-                caller,
-                NewCheckIn(
-                    text=data.text,
-                    mood=data.mood,
-                    connection=data.connection,
-                    locale=data.locale,
-                    shared_with_partner=data.shared_with_partner,
-                ),
-            )
-            link = f"/v1/checkins/{checkin.id}"
-            body = {"id": str(checkin.id), "status": checkin.status, "links": {"self": link}}
+        accepted = await accept(
+            adb,
+            writer_id=caller.id,
+            role=caller.role,
+            data=NewCheckIn(
+                text=data.text,
+                mood=data.mood,
+                connection=data.connection,
+                locale=data.locale,
+                shared_with_partner=data.shared_with_partner,
+            ),
+        )
+        link = accepted.link
+        body = {"id": str(accepted.id), "status": accepted.status, "links": {"self": link}}
         return Response(body, status_code=202, headers={"Location": link})
 
-    @get("/{checkin_id:uuid}", sync_to_thread=True)
-    def read(
+    @get("/{checkin_id:uuid}")
+    async def read(
         self,
         checkin_id: FromPath[uuid.UUID],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
     ) -> dict[str, Any]:
         """One of the caller's own check-ins, with its classification and tip when ready."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            return checkin_view(CheckIns(session).get(caller, checkin_id))
+        return await adb.run(
+            lambda session: checkin_view(CheckIns(session).get(caller.user(session), checkin_id))
+        )
 
-    @get("/", sync_to_thread=True)
-    def list_own(
+    @get("/")
+    async def list_own(
         self,
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         """The caller's check-ins, newest first."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            rows, next_cursor = CheckIns(session).list(caller, limit=limit, cursor=cursor)
+
+        def page(session: Session) -> dict[str, Any]:
+            rows, next_cursor = CheckIns(session).list(
+                caller.user(session), limit=limit, cursor=cursor
+            )
             return {
                 "items": [checkin_view(r, detail=False) for r in rows],
                 "next_cursor": next_cursor,
             }
+
+        return await adb.run(page)

@@ -7,32 +7,35 @@ from typing import Annotated, Any
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
+from sqlalchemy.orm import Session
 
-from service.accounts.service import Accounts
+from service.accounts.callers import Caller
 from service.checkins.partner_view import PartnerView, shared_checkin_view
 from service.checkins.service import MAX_PAGE
-from service.lib.db import Database
+from service.lib.db import AsyncDatabase
 
 
 class PartnerController(Controller):
     path = "/v1/partner"
     tags = ["check-ins"]  # noqa: RUF012
 
-    @get("/checkins", sync_to_thread=True)
-    def shared_checkins(
+    @get("/checkins")
+    async def shared_checkins(
         self,
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         """The other partner's check-ins that they shared and that are safe to show."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
+
+        def page(session: Session) -> dict[str, Any]:
             rows, next_cursor = PartnerView(session).shared_checkins(
-                caller, limit=limit, cursor=cursor
+                caller.user(session), limit=limit, cursor=cursor
             )
             return {
                 "items": [shared_checkin_view(r) for r in rows],
                 "next_cursor": next_cursor,
             }
+
+        return await adb.run(page)

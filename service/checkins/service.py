@@ -5,54 +5,28 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from service.errors import ForbiddenError, InvalidInputError, NotFoundError
-from service.persistence.models import CheckIn, OutboxEvent, Tip, User
+from service.checkins.intake import TOPIC_CHECKIN_RECEIVED, AcceptedCheckIn, NewCheckIn, accept_sync
+from service.errors import InvalidInputError, NotFoundError
+from service.persistence.models import CheckIn, Tip, User
 
-TOPIC_CHECKIN_RECEIVED = "checkin.received"
+__all__ = ["TOPIC_CHECKIN_RECEIVED", "CheckIns", "NewCheckIn", "checkin_view", "tip_view"]
+
 MAX_PAGE = 100
-
-
-@dataclass(frozen=True)
-class NewCheckIn:
-    text: str
-    mood: int | None = None
-    connection: int | None = None
-    locale: str | None = None
-    shared_with_partner: bool = False
 
 
 class CheckIns:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def submit(self, caller: User, data: NewCheckIn) -> CheckIn:
+    def submit(self, caller: User, data: NewCheckIn) -> AcceptedCheckIn:
         """Store the check-in and its outbox event in the caller's transaction (never one alone)."""
-        if caller.role != "partner":
-            raise ForbiddenError("only partners send check-ins")
-        checkin = CheckIn(
-            user_id=caller.id,
-            couple_id=caller.couple_id,
-            text=data.text,
-            mood=data.mood,
-            connection=data.connection,
-            locale=data.locale or caller.locale,
-            status="received",
-            shared_with_partner=data.shared_with_partner,
-        )
-        self.session.add(checkin)
-        self.session.flush()
-        self.session.add(
-            OutboxEvent(topic=TOPIC_CHECKIN_RECEIVED, aggregate_id=checkin.id, payload={})
-        )
-        self.session.flush()
-        return checkin
+        return accept_sync(self.session, writer_id=caller.id, role=caller.role, data=data)
 
     def get(self, caller: User, checkin_id: uuid.UUID) -> CheckIn:
         """The caller's own check-in; anything else is 'not found' (no existence leak)."""

@@ -7,19 +7,21 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from service.accounts.service import Accounts
+from service.accounts.callers import Caller
 from service.checkins.controllers import LOCALE_PATTERN
 from service.conversations.chat import MAX_MESSAGE, ChatEngine
 from service.conversations.service import Conversations, conversation_view
 from service.conversations.turn import ChatEvent
-from service.lib.db import Database
+from service.lib.db import AsyncDatabase
 
 
 class ConversationBody(BaseModel):
@@ -38,53 +40,62 @@ class ConversationController(Controller):
     path = "/v1/conversations"
     tags = ["chat"]  # noqa: RUF012
 
-    @post("/", status_code=201, sync_to_thread=True)
-    def create(
+    @post("/", status_code=201)
+    async def create(
         self,
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         data: JSONBody[ConversationBody | None] = None,
     ) -> Response[dict[str, Any]]:
         """Start a conversation (private to the caller)."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
+
+        def start(session: Session) -> dict[str, Any]:
             conversation = Conversations(session).create(
-                caller, locale=data.locale if data else None
+                caller.user(session), locale=data.locale if data else None
             )
-            body = conversation_view(conversation, [])
+            return conversation_view(conversation, [])
+
+        body = await adb.run(start)
         return Response(
             body, status_code=201, headers={"Location": f"/v1/conversations/{body['id']}"}
         )
 
-    @get("/{conversation_id:uuid}", sync_to_thread=True)
-    def read(
+    @get("/{conversation_id:uuid}")
+    async def read(
         self,
         conversation_id: FromPath[uuid.UUID],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
     ) -> dict[str, Any]:
         """The conversation with all its messages."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            conversations = Conversations(session)
-            conversation = conversations.get(caller, conversation_id)
-            return conversation_view(conversation, conversations.messages(caller, conversation_id))
 
-    @post("/{conversation_id:uuid}/messages", status_code=200, sync_to_thread=True)
-    def send(
+        def view(session: Session) -> dict[str, Any]:
+            user = caller.user(session)
+            conversations = Conversations(session)
+            conversation = conversations.get(user, conversation_id)
+            return conversation_view(conversation, conversations.messages(user, conversation_id))
+
+        return await adb.run(view)
+
+    @post("/{conversation_id:uuid}/messages", status_code=200)
+    async def send(
         self,
         request: Request[Any, Any, Any],
         conversation_id: FromPath[uuid.UUID],
         data: JSONBody[MessageBody],
         chat: NamedDependency[ChatEngine],
+        caller: NamedDependency[Caller],
         token: NamedDependency[str | None],
     ) -> Response[Any]:
         """Send a message; the answer streams as SSE when the client accepts it, else JSON."""
-        turn = chat.prepare(token, conversation_id, data.text)  # 4xx here, before any byte
+        # A chat turn embeds the message and may call a model: CPU-bound and blocking, so it
+        # runs in a worker thread on the sync engine (the caller was resolved above, async).
+        turn = await anyio.to_thread.run_sync(chat.prepare, token, conversation_id, data.text)
         events = chat.run(turn)
         if "text/event-stream" in request.headers.get("accept", ""):
+            # Litestar iterates a sync generator in a thread, one event at a time.
             return ServerSentEvent(_sse(events), headers={"Cache-Control": "no-store"})
-        return Response(_collect(events))
+        return Response(await anyio.to_thread.run_sync(_collect, events))
 
 
 def _sse(events: Iterator[ChatEvent]) -> Iterator[ServerSentEventMessage]:

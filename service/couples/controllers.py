@@ -10,9 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from service.accounts.service import Accounts
+from service.accounts.callers import Caller
 from service.couples.service import Couples
-from service.lib.db import Database
+from service.lib.db import AsyncDatabase
 
 Stage = Literal["early", "mid", "long_term"]
 
@@ -47,59 +47,55 @@ class CoupleController(Controller):
     path = "/v1/couples"
     tags = ["couples"]  # noqa: RUF012
 
-    @post("/", status_code=201, sync_to_thread=True)
-    def create(
+    @post("/", status_code=201)
+    async def create(
         self,
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         data: JSONBody[CoupleBody | None] = None,
     ) -> dict[str, Any]:
         """Create the caller's couple and get an invite code for the other partner."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            view = Couples(session).create(caller, stage=data.stage if data else None)
+        view = await adb.run(
+            lambda s: Couples(s).create(caller.user(s), stage=data.stage if data else None)
+        )
         return {"id": view.id, "invite_code": view.invite_code, "partners": view.partners,
                 "stage": view.stage}  # fmt: skip
 
-    @patch("/current", sync_to_thread=True)
-    def update_current(
+    @patch("/current")
+    async def update_current(
         self,
         data: JSONBody[CoupleBody],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
     ) -> dict[str, Any]:
         """Set the relationship stage of the caller's couple (either partner may)."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            view = Couples(session).set_stage(caller, data.stage)
+        view = await adb.run(lambda s: Couples(s).set_stage(caller.user(s), data.stage))
         return {"id": view.id, "partners": view.partners, "stage": view.stage}
 
-    @post("/join", status_code=200, sync_to_thread=True)
-    def join(
+    @post("/join", status_code=200)
+    async def join(
         self,
         data: JSONBody[JoinBody],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
     ) -> dict[str, Any]:
         """Join the couple that owns this invite code."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            view = Couples(session).join(caller, data.invite_code)
+        view = await adb.run(lambda s: Couples(s).join(caller.user(s), data.invite_code))
         return {"id": view.id, "partners": view.partners}
 
-    @post("/{couple_id:uuid}/coaches", status_code=201, sync_to_thread=True)
-    def assign_coach(
+    @post("/{couple_id:uuid}/coaches", status_code=201)
+    async def assign_coach(
         self,
         couple_id: FromPath[uuid.UUID],
         data: JSONBody[CoachAssignmentBody],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
     ) -> Response[dict[str, Any]]:
         """Assign a coach to the couple (admins only); repeating it changes nothing (200)."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            created = Couples(session).assign_coach(
-                caller, couple_id=couple_id, coach_id=data.coach_id
+        created = await adb.run(
+            lambda s: Couples(s).assign_coach(
+                caller.user(s), couple_id=couple_id, coach_id=data.coach_id
             )
+        )
         body = {"couple_id": str(couple_id), "coach_id": str(data.coach_id), "created": created}
         return Response(body, status_code=201 if created else 200)

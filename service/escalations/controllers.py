@@ -9,10 +9,11 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import Body, FromPath, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from service.accounts.service import Accounts
+from service.accounts.callers import Caller
 from service.escalations.service import MAX_PAGE, Escalations, escalation_view
-from service.lib.db import Database
+from service.lib.db import AsyncDatabase
 
 Status = Literal["open", "acknowledged", "resolved"]
 
@@ -29,57 +30,59 @@ class EscalationController(Controller):
     path = "/v1/escalations"
     tags = ["escalations"]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_queue(
+    @get("/")
+    async def list_queue(
         self,
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         status: Annotated[Status | None, QueryParameter()] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         """The caller's escalation queue: urgent first, then oldest first."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
+
+        def page(session: Session) -> dict[str, Any]:
             rows, next_cursor = Escalations(session).list(
-                caller, status=status, limit=limit, cursor=cursor
+                caller.user(session), status=status, limit=limit, cursor=cursor
             )
             return {"items": [escalation_view(r) for r in rows], "next_cursor": next_cursor}
 
-    @get("/{escalation_id:uuid}", sync_to_thread=True)
-    def read(
+        return await adb.run(page)
+
+    @get("/{escalation_id:uuid}")
+    async def read(
         self,
         escalation_id: FromPath[uuid.UUID],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
     ) -> dict[str, Any]:
         """One escalation of an assigned couple (admins: any)."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            return escalation_view(Escalations(session).get(caller, escalation_id))
+        return await adb.run(
+            lambda s: escalation_view(Escalations(s).get(caller.user(s), escalation_id))
+        )
 
-    @post("/{escalation_id:uuid}/acknowledge", status_code=200, sync_to_thread=True)
-    def acknowledge(
+    @post("/{escalation_id:uuid}/acknowledge", status_code=200)
+    async def acknowledge(
         self,
         escalation_id: FromPath[uuid.UUID],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         data: Annotated[HandlingBody | None, Body()] = None,
     ) -> dict[str, Any]:
         """open -> acknowledged; anything else is a 409 naming the current status."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            return escalation_view(Escalations(session).acknowledge(caller, escalation_id))
+        return await adb.run(
+            lambda s: escalation_view(Escalations(s).acknowledge(caller.user(s), escalation_id))
+        )
 
-    @post("/{escalation_id:uuid}/resolve", status_code=200, sync_to_thread=True)
-    def resolve(
+    @post("/{escalation_id:uuid}/resolve", status_code=200)
+    async def resolve(
         self,
         escalation_id: FromPath[uuid.UUID],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         data: Annotated[HandlingBody | None, Body()] = None,
     ) -> dict[str, Any]:
         """open or acknowledged -> resolved; anything else is a 409 naming the current status."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            return escalation_view(Escalations(session).resolve(caller, escalation_id))
+        return await adb.run(
+            lambda s: escalation_view(Escalations(s).resolve(caller.user(s), escalation_id))
+        )

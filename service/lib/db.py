@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -16,6 +26,12 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def async_url(url: str) -> str:
+    """The same database for the asyncio engine: asyncpg, with the same host/socket and user."""
+    parsed = make_url(normalise_url(url))
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
 
 
 @dataclass
@@ -53,3 +69,59 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@dataclass
+class AsyncDatabase:
+    """The API's engine: SQLAlchemy asyncio on asyncpg, so a request never holds a thread while
+    it waits for Postgres. Workers and the CLI stay on :class:`Database` (same models)."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncDatabase:
+        # No pre-ping: it would add a round trip to every request. A connection that died
+        # (Postgres restarted) fails its statement, is dropped, and the client may retry;
+        # recycling keeps long-idle connections from being cut by proxies.
+        engine = create_async_engine(
+            async_url(url),
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_recycle=1800,
+            pool_timeout=10,
+        )
+        return cls(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """A session that commits on success and rolls back on any error."""
+        async with self.sessions() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """Run domain code written for a sync ``Session`` in one transaction, on this engine.
+
+        SQLAlchemy drives the sync code on the event loop's greenlet: its queries are awaited
+        asyncpg calls, so no thread is held while Postgres works.
+        """
+        async with self.unit_of_work() as session:
+            return await session.run_sync(work)
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A connection without BEGIN/COMMIT round trips, for single atomic statements."""
+        async with self.engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    async def ping(self) -> None:
+        async with self.autocommit() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

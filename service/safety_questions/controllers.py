@@ -10,11 +10,12 @@ from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import Body, FromPath
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from service.accounts.service import Accounts
+from service.accounts.callers import Caller
 from service.checkins.service import tip_view
 from service.coaching.resources import resources_for
-from service.lib.db import Database
+from service.lib.db import AsyncDatabase
 from service.safety_questions.service import MAX_NOTE, AskingConfig, question_view
 
 
@@ -63,21 +64,23 @@ class SafetyQuestionController(Controller):
     path = "/v1/safety-questions"
     tags = ["safety questions"]  # noqa: RUF012
 
-    @post("/{question_id:uuid}/answer", status_code=200, sync_to_thread=True)
-    def answer(
+    @post("/{question_id:uuid}/answer", status_code=200)
+    async def answer(
         self,
         question_id: FromPath[uuid.UUID],
         data: Annotated[AnswerBody, Body()],
-        db: NamedDependency[Database],
-        token: NamedDependency[str | None],
+        adb: NamedDependency[AsyncDatabase],
+        caller: NamedDependency[Caller],
         asking: NamedDependency[AskingConfig],
     ) -> AnswerResponse:
         """Answer a safety question you were asked (yes: a coach is alerted at once and the
         response becomes the safety response; no: noted, nothing else happens; prefer_not:
         your coach sees that a question is open). Anyone else's question: 404."""
-        with db.unit_of_work() as session:
-            caller = Accounts(session).authenticate(token)
-            outcome = asking.service(session).answer(caller, question_id, data.answer, data.note)
+
+        def record(session: Session) -> AnswerResponse:
+            outcome = asking.service(session).answer(
+                caller.user(session), question_id, data.answer, data.note
+            )
             q = outcome.question
             resources = resources_for(knowledge_dir(asking) / "resources", q.locale)
             esc = outcome.escalation
@@ -92,3 +95,5 @@ class SafetyQuestionController(Controller):
                     "response": tip_view(outcome.tip) if outcome.tip is not None else None,
                 }
             )
+
+        return await adb.run(record)
