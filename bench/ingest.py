@@ -74,6 +74,7 @@ class Environment:
     user_id: str
     attune_workers_option: bool
     attune_tree: Path
+    postgres_pid: int
     logs: dict[str, Path] = field(default_factory=dict)
 
 
@@ -144,9 +145,11 @@ def prepare(data_dir: Path, database_url: str, redis_url: str, tree: Path) -> En
         row = conn.execute("SELECT id FROM users WHERE name = 'bench partner'").fetchone()
     assert row is not None, "the partner was not created"
     workers_option = "--workers" in run_cli("serve", "--help", env=env, tree=tree)
+    postgres_pid = int((data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
     return Environment(
-        data_dir, database_url, redis_url, key, token, str(row[0]), workers_option, tree
-    )
+        data_dir, database_url, redis_url, key, token, str(row[0]), workers_option, tree,
+        postgres_pid,
+    )  # fmt: skip
 
 
 def count_rows(database_url: str) -> tuple[int, int]:
@@ -228,14 +231,15 @@ def wait_idle(proc: subprocess.Popen[bytes], limit: float = 60.0) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a process and its children (uvicorn workers, threads)."""
+    """CPU time used so far by a process and its children, live or exited (uvicorn workers;
+    Postgres backends, which end when a pool closes an overflow connection)."""
     total = 0.0
     with contextlib.suppress(psutil.NoSuchProcess):
         root = psutil.Process(pid)
         for process in (root, *root.children(recursive=True)):
             with contextlib.suppress(psutil.NoSuchProcess):
-                times = process.cpu_times()
-                total += times.user + times.system
+                t = process.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
     return total
 
 
@@ -297,7 +301,9 @@ def measure(target: Target, round_no: int, env: Environment, opts: Options) -> M
         rows_before, outbox_before = count_rows(env.database_url)
         url = f"http://127.0.0.1:{port}/v1/checkins"
         warm = run_wrk(url, opts.warmup, opts, env.token) if opts.warmup else None
+        cpu_before = cpu_seconds(proc.pid), cpu_seconds(env.postgres_pid)
         run = run_wrk(url, opts.duration, opts, env.token)
+        cpu = cpu_seconds(proc.pid) - cpu_before[0], cpu_seconds(env.postgres_pid) - cpu_before[1]
     finally:
         stop_server(proc)
     rows_after, outbox_after = count_rows(env.database_url)
@@ -314,6 +320,8 @@ def measure(target: Target, round_no: int, env: Environment, opts: Options) -> M
         outbox_added=outbox_after - outbox_before,
         accepted=accepted,
         server_workers=workers,
+        server_cpu_ms_per_request=round(1000 * cpu[0] / max(run.requests, 1), 3),
+        postgres_cpu_ms_per_request=round(1000 * cpu[1] / max(run.requests, 1), 3),
     )
 
 

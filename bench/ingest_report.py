@@ -39,6 +39,10 @@ class Measurement:
     outbox_added: int
     accepted: int  # responses below 400 in warm-up and timed run together
     server_workers: int
+    # CPU time per timed request (all processes of the server; all of Postgres): unlike req/s,
+    # barely moved by other work on the machine.
+    server_cpu_ms_per_request: float
+    postgres_cpu_ms_per_request: float
 
 
 def aggregate(ms: list[Measurement]) -> dict[str, Any]:
@@ -50,6 +54,12 @@ def aggregate(ms: list[Measurement]) -> dict[str, Any]:
         "p50_ms": round(sum(m.run.p50_ms for m in ms) / len(ms), 2),
         "p99_ms": round(max(m.run.p99_ms for m in ms), 2),
         "errors": sum(m.run.errors for m in ms),
+        "server_cpu_ms_per_request": round(
+            sum(m.server_cpu_ms_per_request * m.run.requests for m in ms) / requests, 3
+        ),
+        "postgres_cpu_ms_per_request": round(
+            sum(m.postgres_cpu_ms_per_request * m.run.requests for m in ms) / requests, 3
+        ),
         "requests": requests,
         "rounds": len(ms),
     }
@@ -148,12 +158,16 @@ def plot(result: dict[str, Any], path: Path) -> None:
 
 def print_report(result: dict[str, Any]) -> None:
     summary, v = result["summary"], result["verdict"]
-    print(f"{'target':<8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'requests':>10}")
+    print(
+        f"{'target':<8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'requests':>10}"
+        f"{'app CPU ms/req':>16}{'pg CPU ms/req':>15}"
+    )
     for t in TARGETS:
         s = summary[t]
         print(
             f"{t:<8}{s['requests_per_s']:>10.1f}{s['p50_ms']:>9.2f}{s['p99_ms']:>9.2f}"
-            f"{s['errors']:>8}{s['requests']:>10}"
+            f"{s['errors']:>8}{s['requests']:>10}{s['server_cpu_ms_per_request']:>16.2f}"
+            f"{s['postgres_cpu_ms_per_request']:>15.2f}"
         )
     attune, floor = summary["attune"], summary["floor"]
     print(
