@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -75,6 +76,7 @@ class Environment:
     attune_workers_option: bool
     attune_tree: Path
     postgres_pid: int
+    attune_extra_env: dict[str, str] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
 
 
@@ -176,6 +178,8 @@ def server_command(target: Target, env: Environment, port: int, workers: int) ->
 
 def server_env(target: Target, env: Environment) -> dict[str, str]:
     base = attune_env(env.database_url, env.redis_url, env.key, env.data_dir, env.attune_tree)
+    if target == "attune":
+        base |= env.attune_extra_env
     if target == "floor":
         base |= {
             "PYTHONPATH": str(ROOT),
@@ -368,19 +372,27 @@ def build_result(
 ) -> dict[str, Any]:
     machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return {
-        "command": "python bench/ingest.py " + " ".join(sys.argv[1:]),
+        "command": shlex.join(["python", "bench/ingest.py", *sys.argv[1:]]),
         "machine": machine,
         "options": asdict(opts),
         "load": f"wrk -t{opts.threads} -c{opts.connections} -d{opts.duration}s --latency "
         f"-s bench/wrk/checkin.lua (warm-up {opts.warmup} s per server start)",
         "attune_tree": str(env.attune_tree),
         "attune_version": label or tree_commit(env.attune_tree),
+        "attune_extra_env": env.attune_extra_env,
         "attune_server_workers": 1 if not env.attune_workers_option else opts.server_workers,
         "attune_serve_has_workers_option": env.attune_workers_option,
         "worker": "none running: check-ins stay 'received', outbox events pile up",
         **build_summary(ms, opts.connections, wrk_runs=2 if opts.warmup else 1),
         "measurements": [asdict(m) for m in ms],
     }
+
+
+def env_assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
 
 
 def main() -> None:
@@ -398,6 +410,14 @@ def main() -> None:
         help="run Attune from this checkout (e.g. a `git archive` of an older commit)",
     )
     parser.add_argument("--attune-label", help="what --attune-tree is (default: its git commit)")
+    parser.add_argument(
+        "--attune-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=env_assignment,
+        help="extra setting for the Attune server, e.g. AUTH_CACHE_TTL_SECONDS=0 (repeatable)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "benchmarks" / "ingest.png")
     args = parser.parse_args()
@@ -416,6 +436,7 @@ def main() -> None:
         database_url, redis_url = services.start(database_url=None, redis_url=None)
         progress(f"embedded Postgres and Redis in {data_dir}")
         env = prepare(data_dir, database_url, redis_url, args.attune_tree.resolve())
+        env.attune_extra_env = dict(args.attune_env)
         if not env.attune_workers_option and opts.server_workers != 1:
             progress("`attune serve` has no --workers option: Attune runs 1 process")
         measurements = run_all(env, opts)

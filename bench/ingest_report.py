@@ -149,7 +149,11 @@ def plot(result: dict[str, Any], path: Path) -> None:
     right.set_title("latency")
     right.legend(fontsize=8)
     ratio = result["verdict"]["requests_per_s_ratio"]
-    fig.suptitle(f"POST /v1/checkins: Attune = {ratio:.2f} x floor (bare Litestar + asyncpg)")
+    fig.suptitle(
+        f"POST /v1/checkins: Attune = {ratio:.2f} x the floor's requests/s"
+        f" (floor: bare Litestar + asyncpg INSERT)\nAttune {result['attune_version']}",
+        fontsize=11,
+    )
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
