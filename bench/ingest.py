@@ -250,9 +250,11 @@ def cpu_seconds(pid: int) -> float:
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
-    proc.send_signal(signal.SIGINT)  # uvicorn shuts down gracefully (and stops its workers)
+    # SIGTERM: uvicorn shuts down gracefully (and stops its workers); a server still starting
+    # ends too (SIGINT may be ignored when the benchmark itself runs in the background).
+    proc.send_signal(signal.SIGTERM)
     try:
-        proc.wait(20)
+        proc.wait(15)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # its own session: only processes we started
         proc.wait(5)
@@ -431,7 +433,7 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-ingest-", dir="/tmp"))
     services = EmbeddedServices(data_dir)
-    finished = False
+    failed = False
     try:
         database_url, redis_url = services.start(database_url=None, redis_url=None)
         progress(f"embedded Postgres and Redis in {data_dir}")
@@ -440,13 +442,15 @@ def main() -> None:
         if not env.attune_workers_option and opts.server_workers != 1:
             progress("`attune serve` has no --workers option: Attune runs 1 process")
         measurements = run_all(env, opts)
-        finished = True
+    except Exception:
+        failed = True
+        raise
     finally:
         services.stop()
-        if finished:
+        if failed:
+            progress(f"failed; the server logs are in {data_dir} (remove it when done)")
+        else:  # done, or interrupted
             shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            progress(f"stopped; the server logs are in {data_dir} (remove it when done)")
 
     result = build_result(measurements, env, opts, machine, args.attune_label)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -457,4 +461,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)  # servers and embedded services were stopped on the way out
