@@ -9,7 +9,7 @@ from redis import Redis
 from service.classify.classifier import Classifier
 from service.classify.provider import build_classifier, gateway_from_settings
 from service.coaching.llm_writer import LLMTipWriter
-from service.knowledge.embedder import Embedder, get_embedder
+from service.knowledge.embedder import Embedder, SharedVectors, get_embedder
 from service.lib.crypto import configure_cipher, dev_key
 from service.lib.db import Database
 from service.lib.queue import connect_redis
@@ -34,6 +34,8 @@ class JobContext:
 
     @property
     def embedder(self) -> Embedder:
+        """The knowledge base's encoder. Wrapped so that, inside a batch, a text embedded by
+        the classifier with the same encoder is not embedded again for retrieval."""
         if self._embedder is None:
             s = self.settings
             self._embedder = get_embedder(
@@ -42,6 +44,8 @@ class JobContext:
                 api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else None,
                 dim=s.embedding_dim,
             )
+        if not isinstance(self._embedder, SharedVectors):
+            self._embedder = SharedVectors(self._embedder)
         return self._embedder
 
     @property

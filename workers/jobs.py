@@ -6,13 +6,47 @@ import uuid
 
 import structlog
 
+from service.checkins.batch import BatchDeps, run_batch
 from service.checkins.pipeline import advise_stage, classify_stage
 from service.lib.queue import enqueue_advise
 from service.safety_questions.service import AskingConfig
 from service.taxonomy import RiskLevel
-from workers.context import current
+from workers.context import JobContext, current
 
 log = structlog.get_logger(__name__)
+
+
+def process_checkins(checkin_ids: list[str]) -> dict[str, str]:
+    """A micro-batch of check-ins through the whole pipeline (service/checkins/batch.py);
+    returns each finished check-in's status."""
+    ctx = current()
+    ids = [uuid.UUID(c) for c in checkin_ids]
+    with structlog.contextvars.bound_contextvars(batch_size=len(ids), stage="batch"):
+        report = run_batch(ctx.db.unit_of_work, ids, batch_deps(ctx))
+        log.info(
+            "batch done", classified=len(report.classified), tips=len(report.advised),
+            urgent_first=len(report.urgent_first),
+        )  # fmt: skip
+    return {str(cid): outcome.status for cid, outcome in report.advised.items()}
+
+
+def batch_deps(ctx: JobContext) -> BatchDeps:
+    return BatchDeps(
+        classifier=ctx.classifier,
+        embedder=ctx.embedder,
+        knowledge_dir=ctx.settings.knowledge_dir,
+        k=ctx.settings.retrieval_k,
+        writer=ctx.tip_writer,
+        classify_timeout=ctx.settings.classify_timeout_seconds,
+        asking=asking_config(ctx),
+    )
+
+
+def asking_config(ctx: JobContext) -> AskingConfig:
+    return AskingConfig(
+        quiet_hours=ctx.settings.safety_question_quiet_hours,
+        answer_hours=ctx.settings.safety_question_answer_hours,
+    )
 
 
 def classify_checkin(checkin_id: str) -> str | None:
@@ -25,10 +59,7 @@ def classify_checkin(checkin_id: str) -> str | None:
                 cid,
                 classifier=ctx.classifier,
                 timeout=ctx.settings.classify_timeout_seconds,
-                asking=AskingConfig(
-                    quiet_hours=ctx.settings.safety_question_quiet_hours,
-                    answer_hours=ctx.settings.safety_question_answer_hours,
-                ),
+                asking=asking_config(ctx),
             )
         if outcome is None:
             return None

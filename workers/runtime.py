@@ -3,6 +3,8 @@ questions)."""
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 from datetime import timedelta
 
@@ -10,7 +12,9 @@ import structlog
 from rq import SimpleWorker
 
 from service.checkins.outbox import relay_pending, sweep_stuck
-from service.lib.queue import QUEUE_NAMES, enqueue_classify, queues
+from service.classify.classifier import CheckInText
+from service.knowledge.embedder import set_encoder_threads
+from service.lib.queue import QUEUE_NAMES, enqueue_batch, queues
 from service.persistence.models import OutboxEvent
 from service.safety_questions.service import expire_questions
 from workers.context import JobContext
@@ -19,13 +23,14 @@ log = structlog.get_logger(__name__)
 
 
 def relay_once(ctx: JobContext) -> int:
-    """Enqueue every pending outbox event; returns how many were handed over."""
+    """Enqueue the pending outbox events as micro-batch jobs; returns how many were handed over."""
 
-    def dispatch(event: OutboxEvent) -> None:
-        enqueue_classify(ctx.redis, event.aggregate_id, timeout=ctx.settings.job_timeout_seconds)
+    def dispatch(events: list[OutboxEvent]) -> None:
+        ids = list(dict.fromkeys(e.aggregate_id for e in events))  # a swept check-in may repeat
+        enqueue_batch(ctx.redis, ids, timeout=ctx.settings.job_timeout_seconds)
 
     with ctx.db.unit_of_work() as session:
-        return relay_pending(session, dispatch)
+        return relay_pending(session, dispatch, batch_size=ctx.settings.worker_batch_size)
 
 
 def sweep_once(ctx: JobContext) -> int:
@@ -90,6 +95,18 @@ def drain(ctx: JobContext) -> None:
     DrainWorker([qs[n] for n in QUEUE_NAMES], connection=ctx.redis).work(burst=True)
 
 
+def encoder_threads(ctx: JobContext) -> int:
+    """WORKER_THREADS, or this machine's cores shared among WORKER_PROCESSES."""
+    s = ctx.settings
+    return s.worker_threads or max(1, (os.cpu_count() or 1) // s.worker_processes)
+
+
 def warm_up(ctx: JobContext) -> None:
-    """Load the embedding model before taking jobs, so the first check-in is not slow."""
+    """Size the encoders' thread pools and load both encoders and the classifier before taking
+    jobs, so the first check-in is not slow."""
+    set_encoder_threads(encoder_threads(ctx))
+    ctx.classifier.classify_batch([CheckInText("warm up")])
     ctx.embedder.embed(["warm up"])
+    # The models bring millions of long-lived objects; frozen, the collector stops walking them.
+    gc.collect()
+    gc.freeze()

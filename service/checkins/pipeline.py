@@ -29,7 +29,7 @@ from service.coaching.llm_writer import LLMTipWriter
 from service.coaching.policy import plan_for
 from service.coaching.resources import resources_for
 from service.coaching.tips import produce_tip
-from service.knowledge.embedder import Embedder
+from service.knowledge.embedder import Embedder, Vectors
 from service.lib.crypto import open_text, seal_spans
 from service.persistence.models import (
     CheckIn,
@@ -76,9 +76,13 @@ def classify_stage(
     classifier: Classifier,
     timeout: float = 20.0,
     asking: AskingConfig = DEFAULT_ASKING,
+    result: ClassificationResult | None = None,
 ) -> StageOutcome | None:
     """Classify the check-in once; fail closed (treated as at risk) if the classifier breaks.
-    An uncertain reading opens a safety question for the writer, in the same transaction."""
+    An uncertain reading opens a safety question for the writer, in the same transaction.
+
+    ``result``: the check-in's classification already made in a batch (service/checkins/batch.py),
+    recorded here under the same lock and idempotency rules."""
     checkin = _lock(session, checkin_id)
     if checkin is None:
         log.warning("check-in vanished before classification", checkin_id=str(checkin_id))
@@ -86,8 +90,9 @@ def classify_stage(
     existing = session.get(Classification, checkin_id)
     if existing is not None:
         return StageOutcome(checkin_id, checkin.status, RiskLevel(existing.risk_level), True)
-    item = CheckInText(checkin.text, checkin.mood, checkin.connection, checkin.locale)
-    result = classify_with_deadline(classifier, item, timeout=timeout)
+    if result is None:
+        item = CheckInText(checkin.text, checkin.mood, checkin.connection, checkin.locale)
+        result = classify_with_deadline(classifier, item, timeout=timeout)
     session.add(_classification_row(checkin_id, result))
     if result.risk_level.at_least(RiskLevel.ELEVATED):
         # Same transaction as the classification: no dangerous check-in without a coach alert.
@@ -155,8 +160,12 @@ def advise_stage(
     knowledge_dir: Path,
     k: int = 3,
     writer: LLMTipWriter | None = None,
+    query_vector: Vectors | None = None,
 ) -> StageOutcome | None:
-    """Retrieve fitting cards and produce the guarded tip (or safety response) once."""
+    """Retrieve fitting cards and produce the guarded tip (or safety response) once.
+
+    ``query_vector``: the check-in text already embedded with ``embedder`` (a batch embeds its
+    texts in one call); without it, retrieval embeds the text itself."""
     checkin = _lock(session, checkin_id)
     if checkin is None:
         return None
@@ -185,6 +194,7 @@ def advise_stage(
                 burnout_signals=c.burnout_signals,
                 k=k,
             ),
+            vector=query_vector,
         )
     resources = resources_for(knowledge_dir / "resources", checkin.locale)
     couple = session.get(Couple, checkin.couple_id) if checkin.couple_id else None

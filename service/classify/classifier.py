@@ -393,5 +393,39 @@ def classify_with_deadline(
         return fail_closed(type(exc).__name__, item)
 
 
+def batch_deadline(timeout: float, size: int) -> float:
+    """The deadline of one pass over ``size`` check-ins: a single check-in's, plus a share of it
+    per further check-in (a batch of 32 gets 3x; a pass that slow is a hang, not load)."""
+    return timeout * (1.0 + max(0, size - 1) / 16)
+
+
+def classify_many_with_deadline(
+    classifier: Classifier, items: list[CheckInText], *, timeout: float
+) -> list[ClassificationResult]:
+    """Classify a batch in one pass (one encoder call, the heads on the matrix).
+
+    If the pass fails, each check-in is classified on its own, so that one check-in that breaks
+    the classifier fails closed alone; if the pass overruns, every check-in in it fails closed,
+    as each would have on its own.
+    """
+    if not items:
+        return []
+    future = _pool.submit(classifier.classify_batch, items)
+    try:
+        results = future.result(timeout=batch_deadline(timeout, len(items)))
+        if len(results) != len(items):
+            raise RuntimeError(f"{len(results)} results for {len(items)} check-ins")
+        return results
+    except concurrent.futures.TimeoutError:
+        log.error("batch classification timed out; failing closed", size=len(items))
+        return [fail_closed("timeout", item) for item in items]
+    except Exception as exc:
+        if len(items) == 1:
+            log.exception("classifier failed; failing closed")
+            return [fail_closed(type(exc).__name__, items[0])]
+        log.exception("batch classification failed; classifying one by one", size=len(items))
+        return [classify_with_deadline(classifier, item, timeout=timeout) for item in items]
+
+
 def with_note(result: ClassificationResult, note: str) -> ClassificationResult:
     return replace(result, notes=[*result.notes, note])

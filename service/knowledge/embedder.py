@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import numpy as np
@@ -196,6 +198,56 @@ def get_embedder(
             else:
                 raise ValueError(f"unknown embedding model {spec!r}")
         return _cache[spec]
+
+
+class SharedVectors:
+    """An embedder whose vectors are shared within a ``scope()``: each distinct text is embedded
+    once, whoever asks (the classifier and retrieval, when they use the same encoder).
+
+    Outside a scope it passes every call through. The memo lives only as long as the scope: a
+    vector of a partner's words is derived personal data and is not kept.
+    """
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self._memo: dict[str, npt.NDArray[np.float32]] | None = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def scope(self) -> Iterator[None]:
+        with self._lock:
+            outer, self._memo = self._memo, self._memo if self._memo is not None else {}
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._memo = outer
+
+    def embed(self, texts: list[str]) -> Vectors:
+        memo = self._memo
+        if memo is None:
+            return self.inner.embed(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        if missing:
+            memo.update(zip(missing, self.inner.embed(missing), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([memo[t] for t in texts]).astype(np.float32, copy=False)
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        return self.inner.embed_documents(texts)
+
+
+def set_encoder_threads(threads: int) -> None:
+    """Intra-op threads for the local encoders of this process (torch and the e5 engine's
+    OpenMP pool, which reads its size when it first loads)."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    os.environ["MKL_NUM_THREADS"] = str(threads)
+    import torch
+
+    torch.set_num_threads(threads)
 
 
 def to_pgvector(vector: Vectors) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Sequence
 
 from redis import Redis
 from rq import Queue, Retry
@@ -13,6 +15,7 @@ QUEUE_NAMES = (HIGH, DEFAULT)  # a worker drains HIGH before DEFAULT
 
 CLASSIFY_JOB = "workers.jobs.classify_checkin"
 ADVISE_JOB = "workers.jobs.advise_checkin"
+BATCH_JOB = "workers.jobs.process_checkins"
 
 # Backoff for transient failures (database restart, model hiccup); then the dead-letter registry.
 RETRY = Retry(max=3, interval=[2, 10, 30])
@@ -49,4 +52,23 @@ def enqueue_advise(redis: Redis, checkin_id: uuid.UUID, *, urgent: bool, timeout
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
         at_front=urgent,
+    )
+
+
+def batch_job_id(checkin_ids: Sequence[uuid.UUID]) -> str:
+    """The same set of check-ins always gets the same job id (re-relaying replaces the job)."""
+    digest = hashlib.sha256(",".join(sorted(str(c) for c in checkin_ids)).encode()).hexdigest()
+    return f"checkins-{len(checkin_ids)}-{digest[:24]}"
+
+
+def enqueue_batch(redis: Redis, checkin_ids: Sequence[uuid.UUID], *, timeout: int) -> None:
+    """One job for a micro-batch of check-ins: the whole pipeline, urgent ones first."""
+    Queue(DEFAULT, connection=redis).enqueue_call(
+        BATCH_JOB,
+        args=([str(c) for c in checkin_ids],),
+        job_id=batch_job_id(checkin_ids),
+        timeout=timeout,
+        retry=RETRY,
+        result_ttl=3600,
+        failure_ttl=7 * 24 * 3600,
     )

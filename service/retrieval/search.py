@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from service.knowledge.embedder import Embedder, to_pgvector
+from service.knowledge.embedder import Embedder, Vectors, to_pgvector
 
 Mode = Literal["hybrid", "dense", "text"]
 
@@ -112,9 +112,19 @@ class Query:
         object.__setattr__(self, "blocked", frozenset(self.risk_categories))
 
 
-def search(session: Session, embedder: Embedder, query: Query) -> list[RetrievedCard]:
-    """The top ``query.k`` cards for ``query``, best first, never a contraindicated one."""
-    vector = embedder.embed([query.text])[0]
+def search(
+    session: Session, embedder: Embedder, query: Query, *, vector: Vectors | None = None
+) -> list[RetrievedCard]:
+    """The top ``query.k`` cards for ``query``, best first, never a contraindicated one.
+
+    ``vector``: ``query.text`` already embedded with ``embedder`` (a worker batch embeds all its
+    texts in one encoder call); without it the text is embedded here."""
+    if vector is None:
+        vector = embedder.embed([query.text])[0]
+    elif vector.shape != (embedder.dim,):
+        raise ValueError(
+            f"query vector has shape {vector.shape}, the index wants ({embedder.dim},)"
+        )
     # Iterative scans keep the HNSW index useful when the filter removes many neighbours.
     session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
     session.execute(text("SET LOCAL hnsw.ef_search = 100"))

@@ -1,0 +1,237 @@
+"""Check-ins through the pipeline in micro-batches, at the encoders' pace.
+
+One job takes up to WORKER_BATCH_SIZE check-ins (whatever the relay found pending; it never
+waits for a batch to fill) and runs the same stages as one check-in alone
+(service/checkins/pipeline.py: the same locks, idempotency, escalation in the classification's
+transaction, safety questions, guard), in this order:
+
+1. The safety rules read every text. Check-ins the rules read as urgent are classified,
+   escalated and answered with the safety response, and committed, before anything else in
+   the batch is embedded.
+2. The rest is classified in one pass: one call per encoder for all texts, the model heads on
+   the matrix. If the pass fails, each check-in is classified alone, so a check-in that breaks
+   the classifier fails closed (treated as at risk) alone.
+3. Advice: the retrieval encoder embeds the remaining texts in one call (or reuses the
+   classifier's vectors when it is the same encoder), then each check-in gets its tip,
+   elevated before the rest.
+
+Each check-in's writes run in a savepoint: one check-in's failure does not undo the others'.
+If any check-in could not be finished the job raises at the end, so RQ retries it (with
+backoff, then the failed-job registry); finished check-ins are skipped on the retry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.checkins.pipeline import (
+    DEFAULT_ASKING,
+    StageOutcome,
+    advise_stage,
+    classify_stage,
+)
+from service.classify.classifier import (
+    CheckInText,
+    Classifier,
+    classify_many_with_deadline,
+)
+from service.coaching.llm_writer import LLMTipWriter
+from service.knowledge.embedder import Embedder, SharedVectors, Vectors
+from service.persistence.models import CheckIn, Classification, Tip
+from service.safety import assess_risk
+from service.safety_questions.service import AskingConfig
+from service.taxonomy import RiskLevel
+
+log = structlog.get_logger(__name__)
+
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+class BatchIncompleteError(RuntimeError):
+    """Some check-ins of a batch could not be finished; the job is retried for them."""
+
+
+@dataclass(frozen=True)
+class BatchDeps:
+    """What a batch needs besides the database."""
+
+    classifier: Classifier
+    embedder: Embedder  # the knowledge base's encoder: retrieval queries
+    knowledge_dir: Path
+    k: int = 3
+    writer: LLMTipWriter | None = None
+    classify_timeout: float = 20.0
+    asking: AskingConfig = DEFAULT_ASKING
+
+
+@dataclass
+class BatchReport:
+    classified: dict[uuid.UUID, StageOutcome] = field(default_factory=dict)
+    advised: dict[uuid.UUID, StageOutcome] = field(default_factory=dict)
+    urgent_first: list[uuid.UUID] = field(default_factory=list)
+    failed: dict[uuid.UUID, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    checkin_id: uuid.UUID
+    item: CheckInText
+    classified: RiskLevel | None  # None: not classified yet
+    tipped: bool
+
+
+def run_batch(
+    unit_of_work: UnitOfWork, checkin_ids: Iterable[uuid.UUID], deps: BatchDeps
+) -> BatchReport:
+    """Take the check-ins through classify → (escalate, ask) → retrieve → tip, once each."""
+    report = BatchReport()
+    pending = _load(unit_of_work, sorted(set(checkin_ids)))
+    shared = deps.embedder.scope() if isinstance(deps.embedder, SharedVectors) else nullcontext()
+    with shared:
+        _run(unit_of_work, pending, deps, report)
+    if report.failed:
+        raise BatchIncompleteError(
+            f"{len(report.failed)} of {len(pending)} check-ins not finished: "
+            + ", ".join(f"{cid} ({why})" for cid, why in sorted(report.failed.items()))
+        )
+    return report
+
+
+def _run(
+    unit_of_work: UnitOfWork, pending: list[_Pending], deps: BatchDeps, report: BatchReport
+) -> None:
+    to_classify = [p for p in pending if p.classified is None]
+    urgent = [p for p in to_classify if _rules_urgent(p.item)]
+    if urgent:
+        # The urgent path first, on its own: committed before the rest is embedded.
+        _classify(unit_of_work, urgent, deps, report)
+        _advise(unit_of_work, [p.checkin_id for p in urgent], {}, deps, report)
+        report.urgent_first = [p.checkin_id for p in urgent]
+    done = set(report.urgent_first)
+    _classify(unit_of_work, [p for p in to_classify if p.checkin_id not in done], deps, report)
+    risk = {p.checkin_id: p.classified for p in pending if p.classified is not None}
+    risk |= {cid: o.risk_level for cid, o in report.classified.items()}
+    to_advise = [
+        p for p in pending if not p.tipped and p.checkin_id not in done and p.checkin_id in risk
+    ]
+    # Urgent check-ins get the safety response only: nothing to retrieve, nothing to embed.
+    searching = [p for p in to_advise if risk[p.checkin_id] != RiskLevel.URGENT]
+    vectors: dict[uuid.UUID, Vectors] = {}
+    if searching:
+        matrix = deps.embedder.embed([p.item.text for p in searching])
+        vectors = {p.checkin_id: matrix[n] for n, p in enumerate(searching)}
+    at_risk = [p.checkin_id for p in to_advise if risk[p.checkin_id].at_least(RiskLevel.ELEVATED)]
+    rest = [p.checkin_id for p in to_advise if p.checkin_id not in set(at_risk)]
+    for group in (at_risk, rest):
+        _advise(unit_of_work, group, vectors, deps, report)
+
+
+def _load(unit_of_work: UnitOfWork, ids: list[uuid.UUID]) -> list[_Pending]:
+    with unit_of_work() as session:
+        rows = session.execute(
+            select(CheckIn.id, CheckIn.text, CheckIn.mood, CheckIn.connection, CheckIn.locale)
+            .where(CheckIn.id.in_(ids))
+            .order_by(CheckIn.created_at, CheckIn.id)
+        ).all()
+        classified: dict[uuid.UUID, str] = {
+            cid: level
+            for cid, level in session.execute(
+                select(Classification.checkin_id, Classification.risk_level).where(
+                    Classification.checkin_id.in_(ids)
+                )
+            )
+        }
+        tipped = set(session.scalars(select(Tip.checkin_id).where(Tip.checkin_id.in_(ids))))
+    if len(rows) < len(ids):
+        log.warning("check-ins vanished before their batch ran", missing=len(ids) - len(rows))
+    return [
+        _Pending(
+            checkin_id=row.id,
+            item=CheckInText(row.text, row.mood, row.connection, row.locale),
+            classified=RiskLevel(classified[row.id]) if row.id in classified else None,
+            tipped=row.id in tipped,
+        )
+        for row in rows
+    ]
+
+
+def _rules_urgent(item: CheckInText) -> bool:
+    try:
+        rules = assess_risk(item.text, mood=item.mood, connection=item.connection,
+                            locale=item.locale)  # fmt: skip
+    except Exception:  # the classification stage fails closed for this one
+        log.exception("safety rules failed in the urgent pre-pass")
+        return False
+    return rules.level == RiskLevel.URGENT
+
+
+def _classify(
+    unit_of_work: UnitOfWork, pending: list[_Pending], deps: BatchDeps, report: BatchReport
+) -> None:
+    if not pending:
+        return
+    results = classify_many_with_deadline(
+        deps.classifier, [p.item for p in pending], timeout=deps.classify_timeout
+    )
+    with unit_of_work() as session:
+        for p, result in zip(pending, results, strict=True):
+            record = partial(
+                classify_stage,
+                checkin_id=p.checkin_id,
+                classifier=deps.classifier,
+                asking=deps.asking,
+                result=result,
+            )
+            outcome = _each(session, p.checkin_id, report, record)
+            if outcome is not None:
+                report.classified[p.checkin_id] = outcome
+
+
+def _advise(
+    unit_of_work: UnitOfWork,
+    ids: list[uuid.UUID],
+    vectors: dict[uuid.UUID, Vectors],
+    deps: BatchDeps,
+    report: BatchReport,
+) -> None:
+    if not ids:
+        return
+    with unit_of_work() as session:
+        for cid in ids:
+            advise = partial(
+                advise_stage,
+                checkin_id=cid,
+                embedder=deps.embedder,
+                knowledge_dir=deps.knowledge_dir,
+                k=deps.k,
+                writer=deps.writer,
+                query_vector=vectors.get(cid),
+            )
+            outcome = _each(session, cid, report, advise)
+            if outcome is not None:
+                report.advised[cid] = outcome
+
+
+def _each(
+    session: Session,
+    checkin_id: uuid.UUID,
+    report: BatchReport,
+    stage: Callable[[Session], StageOutcome | None],
+) -> StageOutcome | None:
+    """One check-in's stage in a savepoint: its failure is recorded, the others' work stays."""
+    try:
+        with session.begin_nested():
+            return stage(session)
+    except Exception as exc:
+        log.exception("check-in failed in its batch", checkin_id=str(checkin_id))
+        report.failed[checkin_id] = type(exc).__name__
+        return None
