@@ -124,6 +124,21 @@ class Settings(BaseSettings):
     retrieval_k: int = 3
     """How many strategy cards a tip may draw on."""
 
+    # worker batching
+    worker_batch_size: int = Field(default=32, ge=1, le=256)
+    """Most check-ins the relay puts in one worker job: the job embeds them in one call per
+    encoder and runs the model heads on the matrix. The relay never waits for a batch to fill;
+    it hands over what is pending every RELAY_INTERVAL_SECONDS (docs/adr/0005)."""
+
+    worker_threads: int = Field(default=0, ge=0, le=256)
+    """Intra-op threads of the encoders in one worker process. 0: the machine's cores divided by
+    WORKER_PROCESSES. More threads than cores in total (4 processes x 2 threads on 2 cores)
+    makes every process slower."""
+
+    worker_processes: int = Field(default=1, ge=1, le=256)
+    """How many worker processes share this machine's cores (only used to size WORKER_THREADS
+    when that is 0)."""
+
     @model_validator(mode="after")
     def _refuse_weak_production_config(self) -> Settings:
         if self.environment != "production":
