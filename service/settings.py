@@ -48,8 +48,10 @@ class Settings(BaseSettings):
     check-in holds one for a single round trip; 10 per process carries 32 concurrent clients
     on 2 cores. Mind Postgres' max_connections: processes x (pool + overflow) + workers."""
 
-    api_db_max_overflow: int = Field(default=10, ge=0, le=200)
-    """Extra connections an API process may open under a burst (closed when returned)."""
+    api_db_max_overflow: int = Field(default=0, ge=0, le=200)
+    """Extra connections an API process may open under a burst. Each is opened and closed per
+    use (a new Postgres backend each time), which costs more than waiting a millisecond for a
+    pooled one: raise API_DB_POOL_SIZE instead unless bursts are rare."""
 
     auth_cache_ttl_seconds: float = Field(default=10.0, ge=0, le=300)
     """How long an API process trusts a token it has already resolved. A revoked token or a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
 from typing import Any
 
@@ -17,7 +18,12 @@ from redis import Redis
 
 from service import __version__
 from service.accounts.callers import CallerCache
-from service.api.auth import provide_async_db, provide_bearer_token, provide_caller
+from service.api.auth import (
+    provide_async_db,
+    provide_bearer_token,
+    provide_call,
+    provide_caller,
+)
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
@@ -106,6 +112,9 @@ def create_app(
     url = db.engine.url.render_as_string(hide_password=False)
 
     async def open_async_db(app: Litestar) -> None:
+        # Long-lived objects of the imports out of the collector's way (see serve_api).
+        gc.collect()
+        gc.freeze()
         # Made here, not at import: asyncpg connections belong to the loop that runs the app.
         app.state.adb = AsyncDatabase.connect(
             url, pool_size=settings.api_db_pool_size, max_overflow=settings.api_db_max_overflow
@@ -129,6 +138,7 @@ def create_app(
         on_shutdown=[close_async_db],
         dependencies={
             "adb": Provide(provide_async_db, sync_to_thread=False),
+            "call": Provide(provide_call),
             "caller": Provide(provide_caller),
             "redis": Provide(lambda: redis, sync_to_thread=False),
             "token": Provide(provide_bearer_token, sync_to_thread=False),

@@ -1,18 +1,37 @@
-"""Who is calling: the bearer token, and the caller it resolves to (cached briefly)."""
+"""Who is calling: the bearer token, the caller it resolves to (cached briefly), and the one
+dependency handlers take to serve them."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from sqlalchemy.orm import Session
 
 from service.accounts.callers import Caller, resolve_caller
 from service.lib.db import AsyncDatabase
+from service.persistence.models import User
+
+T = TypeVar("T")
 
 
-def provide_bearer_token(request: Request[Any, Any, Any]) -> str | None:
+@dataclass(frozen=True)
+class Call:
+    """An authenticated request: who is calling, and the database that serves them."""
+
+    caller: Caller
+    db: AsyncDatabase
+
+    async def run(self, work: Callable[[Session, User], T]) -> T:
+        """``work(session, user)`` in one transaction, with the caller's current row."""
+        return await self.db.run(lambda session: work(session, self.caller.user(session)))
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -20,11 +39,25 @@ def provide_bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return token.strip()
 
 
+def provide_bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    return bearer_token(request)
+
+
 def provide_async_db(state: State) -> AsyncDatabase:
     db: AsyncDatabase = state.adb
     return db
 
 
+async def provide_call(request: Request[Any, Any, Any]) -> Call:
+    """The authenticated call; a missing or unknown token is a 401 problem.
+
+    One dependency on purpose: Litestar resolves sibling dependencies in a task group, which
+    costs more than the cached lookup itself on the check-in path.
+    """
+    state = request.app.state
+    return Call(await resolve_caller(state.adb, state.callers, bearer_token(request)), state.adb)
+
+
 async def provide_caller(state: State, token: NamedDependency[str | None]) -> Caller:
-    """The authenticated caller; a missing or unknown token is a 401 problem."""
+    """The caller alone (chat, which serves the turn on its own engine)."""
     return await resolve_caller(state.adb, state.callers, token)

@@ -11,10 +11,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from sqlalchemy.orm import Session
 
-from service.accounts.callers import Caller
+from service.api.auth import Call
 from service.checkins.intake import NewCheckIn, accept
 from service.checkins.service import CheckIns, checkin_view
-from service.lib.db import AsyncDatabase
+from service.persistence.models import User
 
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$"
 
@@ -37,14 +37,13 @@ class CheckInController(Controller):
     async def submit(
         self,
         data: JSONBody[CheckInBody],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
     ) -> Response[dict[str, Any]]:
         """Accept a check-in; it is classified and answered in the background."""
         accepted = await accept(
-            adb,
-            writer_id=caller.id,
-            role=caller.role,
+            call.db,
+            writer_id=call.caller.id,
+            role=call.caller.role,
             data=NewCheckIn(
                 text=data.text,
                 mood=data.mood,
@@ -61,31 +60,27 @@ class CheckInController(Controller):
     async def read(
         self,
         checkin_id: FromPath[uuid.UUID],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
     ) -> dict[str, Any]:
         """One of the caller's own check-ins, with its classification and tip when ready."""
-        return await adb.run(
-            lambda session: checkin_view(CheckIns(session).get(caller.user(session), checkin_id))
+        return await call.run(
+            lambda session, user: checkin_view(CheckIns(session).get(user, checkin_id))
         )
 
     @get("/")
     async def list_own(
         self,
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         """The caller's check-ins, newest first."""
 
-        def page(session: Session) -> dict[str, Any]:
-            rows, next_cursor = CheckIns(session).list(
-                caller.user(session), limit=limit, cursor=cursor
-            )
+        def page(session: Session, user: User) -> dict[str, Any]:
+            rows, next_cursor = CheckIns(session).list(user, limit=limit, cursor=cursor)
             return {
                 "items": [checkin_view(r, detail=False) for r in rows],
                 "next_cursor": next_cursor,
             }
 
-        return await adb.run(page)
+        return await call.run(page)

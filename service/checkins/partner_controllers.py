@@ -9,10 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.orm import Session
 
-from service.accounts.callers import Caller
+from service.api.auth import Call
 from service.checkins.partner_view import PartnerView, shared_checkin_view
 from service.checkins.service import MAX_PAGE
-from service.lib.db import AsyncDatabase
+from service.persistence.models import User
 
 
 class PartnerController(Controller):
@@ -22,20 +22,19 @@ class PartnerController(Controller):
     @get("/checkins")
     async def shared_checkins(
         self,
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         """The other partner's check-ins that they shared and that are safe to show."""
 
-        def page(session: Session) -> dict[str, Any]:
+        def page(session: Session, user: User) -> dict[str, Any]:
             rows, next_cursor = PartnerView(session).shared_checkins(
-                caller.user(session), limit=limit, cursor=cursor
+                user, limit=limit, cursor=cursor
             )
             return {
                 "items": [shared_checkin_view(r) for r in rows],
                 "next_cursor": next_cursor,
             }
 
-        return await adb.run(page)
+        return await call.run(page)

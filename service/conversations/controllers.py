@@ -17,11 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from service.accounts.callers import Caller
+from service.api.auth import Call
 from service.checkins.controllers import LOCALE_PATTERN
 from service.conversations.chat import MAX_MESSAGE, ChatEngine
 from service.conversations.service import Conversations, conversation_view
 from service.conversations.turn import ChatEvent
-from service.lib.db import AsyncDatabase
+from service.persistence.models import User
 
 
 class ConversationBody(BaseModel):
@@ -43,19 +44,16 @@ class ConversationController(Controller):
     @post("/", status_code=201)
     async def create(
         self,
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         data: JSONBody[ConversationBody | None] = None,
     ) -> Response[dict[str, Any]]:
         """Start a conversation (private to the caller)."""
 
-        def start(session: Session) -> dict[str, Any]:
-            conversation = Conversations(session).create(
-                caller.user(session), locale=data.locale if data else None
-            )
+        def start(session: Session, user: User) -> dict[str, Any]:
+            conversation = Conversations(session).create(user, locale=data.locale if data else None)
             return conversation_view(conversation, [])
 
-        body = await adb.run(start)
+        body = await call.run(start)
         return Response(
             body, status_code=201, headers={"Location": f"/v1/conversations/{body['id']}"}
         )
@@ -64,18 +62,17 @@ class ConversationController(Controller):
     async def read(
         self,
         conversation_id: FromPath[uuid.UUID],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
     ) -> dict[str, Any]:
         """The conversation with all its messages."""
 
-        def view(session: Session) -> dict[str, Any]:
-            user = caller.user(session)
+        def view(session: Session, user: User) -> dict[str, Any]:
+            user = user
             conversations = Conversations(session)
             conversation = conversations.get(user, conversation_id)
             return conversation_view(conversation, conversations.messages(user, conversation_id))
 
-        return await adb.run(view)
+        return await call.run(view)
 
     @post("/{conversation_id:uuid}/messages", status_code=200)
     async def send(

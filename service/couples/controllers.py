@@ -10,9 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from service.accounts.callers import Caller
+from service.api.auth import Call
 from service.couples.service import Couples
-from service.lib.db import AsyncDatabase
 
 Stage = Literal["early", "mid", "long_term"]
 
@@ -50,13 +49,12 @@ class CoupleController(Controller):
     @post("/", status_code=201)
     async def create(
         self,
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         data: JSONBody[CoupleBody | None] = None,
     ) -> dict[str, Any]:
         """Create the caller's couple and get an invite code for the other partner."""
-        view = await adb.run(
-            lambda s: Couples(s).create(caller.user(s), stage=data.stage if data else None)
+        view = await call.run(
+            lambda s, user: Couples(s).create(user, stage=data.stage if data else None)
         )
         return {"id": view.id, "invite_code": view.invite_code, "partners": view.partners,
                 "stage": view.stage}  # fmt: skip
@@ -65,22 +63,20 @@ class CoupleController(Controller):
     async def update_current(
         self,
         data: JSONBody[CoupleBody],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
     ) -> dict[str, Any]:
         """Set the relationship stage of the caller's couple (either partner may)."""
-        view = await adb.run(lambda s: Couples(s).set_stage(caller.user(s), data.stage))
+        view = await call.run(lambda s, user: Couples(s).set_stage(user, data.stage))
         return {"id": view.id, "partners": view.partners, "stage": view.stage}
 
     @post("/join", status_code=200)
     async def join(
         self,
         data: JSONBody[JoinBody],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
     ) -> dict[str, Any]:
         """Join the couple that owns this invite code."""
-        view = await adb.run(lambda s: Couples(s).join(caller.user(s), data.invite_code))
+        view = await call.run(lambda s, user: Couples(s).join(user, data.invite_code))
         return {"id": view.id, "partners": view.partners}
 
     @post("/{couple_id:uuid}/coaches", status_code=201)
@@ -88,13 +84,12 @@ class CoupleController(Controller):
         self,
         couple_id: FromPath[uuid.UUID],
         data: JSONBody[CoachAssignmentBody],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
     ) -> Response[dict[str, Any]]:
         """Assign a coach to the couple (admins only); repeating it changes nothing (200)."""
-        created = await adb.run(
-            lambda s: Couples(s).assign_coach(
-                caller.user(s), couple_id=couple_id, coach_id=data.coach_id
+        created = await call.run(
+            lambda s, user: Couples(s).assign_coach(
+                user, couple_id=couple_id, coach_id=data.coach_id
             )
         )
         body = {"couple_id": str(couple_id), "coach_id": str(data.coach_id), "created": created}

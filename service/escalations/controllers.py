@@ -11,9 +11,9 @@ from litestar.params import Body, FromPath, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from service.accounts.callers import Caller
+from service.api.auth import Call
 from service.escalations.service import MAX_PAGE, Escalations, escalation_view
-from service.lib.db import AsyncDatabase
+from service.persistence.models import User
 
 Status = Literal["open", "acknowledged", "resolved"]
 
@@ -33,56 +33,52 @@ class EscalationController(Controller):
     @get("/")
     async def list_queue(
         self,
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         status: Annotated[Status | None, QueryParameter()] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 20,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         """The caller's escalation queue: urgent first, then oldest first."""
 
-        def page(session: Session) -> dict[str, Any]:
+        def page(session: Session, user: User) -> dict[str, Any]:
             rows, next_cursor = Escalations(session).list(
-                caller.user(session), status=status, limit=limit, cursor=cursor
+                user, status=status, limit=limit, cursor=cursor
             )
             return {"items": [escalation_view(r) for r in rows], "next_cursor": next_cursor}
 
-        return await adb.run(page)
+        return await call.run(page)
 
     @get("/{escalation_id:uuid}")
     async def read(
         self,
         escalation_id: FromPath[uuid.UUID],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
     ) -> dict[str, Any]:
         """One escalation of an assigned couple (admins: any)."""
-        return await adb.run(
-            lambda s: escalation_view(Escalations(s).get(caller.user(s), escalation_id))
+        return await call.run(
+            lambda s, user: escalation_view(Escalations(s).get(user, escalation_id))
         )
 
     @post("/{escalation_id:uuid}/acknowledge", status_code=200)
     async def acknowledge(
         self,
         escalation_id: FromPath[uuid.UUID],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         data: Annotated[HandlingBody | None, Body()] = None,
     ) -> dict[str, Any]:
         """open -> acknowledged; anything else is a 409 naming the current status."""
-        return await adb.run(
-            lambda s: escalation_view(Escalations(s).acknowledge(caller.user(s), escalation_id))
+        return await call.run(
+            lambda s, user: escalation_view(Escalations(s).acknowledge(user, escalation_id))
         )
 
     @post("/{escalation_id:uuid}/resolve", status_code=200)
     async def resolve(
         self,
         escalation_id: FromPath[uuid.UUID],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         data: Annotated[HandlingBody | None, Body()] = None,
     ) -> dict[str, Any]:
         """open or acknowledged -> resolved; anything else is a 409 naming the current status."""
-        return await adb.run(
-            lambda s: escalation_view(Escalations(s).resolve(caller.user(s), escalation_id))
+        return await call.run(
+            lambda s, user: escalation_view(Escalations(s).resolve(user, escalation_id))
         )

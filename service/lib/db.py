@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.ext.asyncio import (
@@ -80,7 +80,7 @@ class AsyncDatabase:
     sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncDatabase:
+    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 0) -> AsyncDatabase:
         # No pre-ping: it would add a round trip to every request. A connection that died
         # (Postgres restarted) fails its statement, is dropped, and the client may retry;
         # recycling keeps long-idle connections from being cut by proxies.
@@ -118,6 +118,14 @@ class AsyncDatabase:
         """A connection without BEGIN/COMMIT round trips, for single atomic statements."""
         async with self.engine.connect() as conn:
             yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @asynccontextmanager
+    async def driver(self) -> AsyncIterator[Any]:
+        """The pooled asyncpg connection itself (autocommit), for the few hot single statements
+        where SQLAlchemy's execution layer would cost more than the round trip."""
+        async with self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            yield raw.driver_connection
 
     async def ping(self) -> None:
         async with self.autocommit() as conn:

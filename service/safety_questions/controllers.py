@@ -12,10 +12,10 @@ from litestar.params import Body, FromPath
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from service.accounts.callers import Caller
+from service.api.auth import Call
 from service.checkins.service import tip_view
 from service.coaching.resources import resources_for
-from service.lib.db import AsyncDatabase
+from service.persistence.models import User
 from service.safety_questions.service import MAX_NOTE, AskingConfig, question_view
 
 
@@ -69,18 +69,15 @@ class SafetyQuestionController(Controller):
         self,
         question_id: FromPath[uuid.UUID],
         data: Annotated[AnswerBody, Body()],
-        adb: NamedDependency[AsyncDatabase],
-        caller: NamedDependency[Caller],
+        call: NamedDependency[Call],
         asking: NamedDependency[AskingConfig],
     ) -> AnswerResponse:
         """Answer a safety question you were asked (yes: a coach is alerted at once and the
         response becomes the safety response; no: noted, nothing else happens; prefer_not:
         your coach sees that a question is open). Anyone else's question: 404."""
 
-        def record(session: Session) -> AnswerResponse:
-            outcome = asking.service(session).answer(
-                caller.user(session), question_id, data.answer, data.note
-            )
+        def record(session: Session, user: User) -> AnswerResponse:
+            outcome = asking.service(session).answer(user, question_id, data.answer, data.note)
             q = outcome.question
             resources = resources_for(knowledge_dir(asking) / "resources", q.locale)
             esc = outcome.escalation
@@ -96,4 +93,4 @@ class SafetyQuestionController(Controller):
                 }
             )
 
-        return await adb.run(record)
+        return await call.run(record)
