@@ -137,9 +137,10 @@ class Settings(BaseSettings):
     WORKER_PROCESSES. More threads than cores in total (4 processes x 2 threads on 2 cores)
     makes every process slower."""
 
-    worker_processes: int = Field(default=1, ge=1, le=256)
-    """How many worker processes share this machine's cores (only used to size WORKER_THREADS
-    when that is 0)."""
+    worker_processes: int = Field(default_factory=lambda: default_processes(), ge=1, le=256)
+    """How many worker processes share this machine's cores: `attune up` starts this many
+    (`--workers`), and WORKER_THREADS is sized from it when that is 0. Default: one per two
+    cores, at most 4."""
 
     @model_validator(mode="after")
     def _refuse_weak_production_config(self) -> Settings:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidInputError, UnauthenticatedError
+from service.errors import InvalidInputError, NotFoundError, UnauthenticatedError
 from service.lib.crypto import hash_token, new_token
 from service.persistence.models import User
 
@@ -35,6 +36,17 @@ class Accounts:
         self.session.add(user)
         self.session.flush()
         return NewUser(user, token)
+
+    def rotate_token(self, user_id: uuid.UUID) -> str:
+        """A new token for the user; the old one stops working at once in the database, and in
+        running API processes once their caller cache lets it go (AUTH_CACHE_TTL_SECONDS)."""
+        user = self.session.get(User, user_id)
+        if user is None:
+            raise NotFoundError("user not found")
+        token = new_token()
+        user.token_hash = hash_token(token)
+        self.session.flush()
+        return token
 
     def authenticate(self, token: str | None) -> User:
         if not token:

@@ -108,7 +108,7 @@ def create_app(
 
     settings = get_settings()
     engine = chat or default_chat_engine(db)
-    cache = callers or CallerCache(settings.auth_cache_ttl_seconds)
+    cache = callers if callers is not None else CallerCache(settings.auth_cache_ttl_seconds)
     url = db.engine.url.render_as_string(hide_password=False)
 
     async def open_async_db(app: Litestar) -> None:

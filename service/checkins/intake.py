@@ -2,9 +2,10 @@
 
 A check-in answered with 202 is never lost and never left without its outbox event: both rows
 come from one ``INSERT … WITH`` statement, which Postgres applies atomically on its own, so the
-API runs it without BEGIN/COMMIT round trips. The writer's couple and default locale are read in
-the same statement, so a partner who just joined a couple is never filed under a stale one, and
-a writer whose account is gone (or is no partner) inserts nothing.
+API runs it without BEGIN/COMMIT round trips. The writer is found in the same statement — by id
+when their token is in the caller cache, by token hash when it is not — so a partner who just
+joined a couple is never filed under a stale one, and a first check-in of the day costs the
+same single round trip as the next one.
 """
 
 from __future__ import annotations
@@ -17,18 +18,21 @@ from typing import Any
 
 from sqlalchemy import Boolean, DateTime, LargeBinary, SmallInteger, String, Uuid, bindparam, text
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
+from service.accounts.callers import Caller, CallerCache
 from service.errors import ForbiddenError, UnauthenticatedError
-from service.lib.crypto import current_cipher
+from service.lib.crypto import current_cipher, hash_token
 from service.lib.db import AsyncDatabase
 
 TOPIC_CHECKIN_RECEIVED = "checkin.received"
 
 # Casts: in INSERT … SELECT, Postgres cannot infer a parameter's type from the target column.
+# The final LEFT JOINs tell the three outcomes apart without a second query: no row (no such
+# writer), a row without a check-in (the writer is not a partner), or the stored check-in.
 _SQL = """
 WITH writer AS (
-    SELECT id, couple_id, locale FROM users
-    WHERE id = CAST(:user_id AS uuid) AND role = 'partner'
+    SELECT id, role, name, couple_id, locale FROM users WHERE {writer}
 ), checkin AS (
     INSERT INTO checkins (id, user_id, couple_id, text, mood, connection, locale, status,
                           shared_with_partner, created_at, updated_at)
@@ -36,28 +40,57 @@ WITH writer AS (
            CAST(:mood AS smallint), CAST(:connection AS smallint),
            COALESCE(CAST(:locale AS varchar), writer.locale), 'received',
            CAST(:shared AS boolean), CAST(:now AS timestamptz), CAST(:now AS timestamptz)
-    FROM writer
+    FROM writer WHERE writer.role = 'partner'
     RETURNING id, created_at
+), event AS (
+    INSERT INTO outbox_events (topic, aggregate_id, payload, created_at, attempts)
+    SELECT CAST(:topic AS varchar), checkin.id, CAST('{{}}' AS jsonb), checkin.created_at, 0
+    FROM checkin
+    RETURNING aggregate_id, created_at
 )
-INSERT INTO outbox_events (topic, aggregate_id, payload, created_at, attempts)
-SELECT CAST(:topic AS varchar), checkin.id, CAST('{}' AS jsonb), checkin.created_at, 0
-FROM checkin
-RETURNING aggregate_id, created_at
+SELECT event.aggregate_id, event.created_at,
+       writer.id AS writer_id, writer.role, writer.name, writer.locale
+FROM writer LEFT JOIN event ON true
 """
-_ORDER = ("id", "user_id", "text", "mood", "connection", "locale", "shared", "now", "topic")
-# The same statement with asyncpg's positional parameters ($1 …), prepared once per connection.
-_DRIVER_SQL = re.sub(r":(\w+)", lambda m: f"${_ORDER.index(m.group(1)) + 1}", _SQL)
-_STATEMENT = text(_SQL).bindparams(
-    bindparam("id", type_=Uuid()),
-    bindparam("user_id", type_=Uuid()),
-    bindparam("text", type_=LargeBinary()),
-    bindparam("mood", type_=SmallInteger()),
-    bindparam("connection", type_=SmallInteger()),
-    bindparam("locale", type_=String()),
-    bindparam("shared", type_=Boolean()),
-    bindparam("now", type_=DateTime(timezone=True)),
-    bindparam("topic", type_=String()),
-)
+_BY_ID = _SQL.format(writer="id = CAST(:user_id AS uuid)")
+_BY_TOKEN = _SQL.format(writer="token_hash = CAST(:token_hash AS varchar)")
+_BINDS: dict[str, TypeEngine[Any]] = {
+    "id": Uuid(),
+    "user_id": Uuid(),
+    "token_hash": String(),
+    "text": LargeBinary(),
+    "mood": SmallInteger(),
+    "connection": SmallInteger(),
+    "locale": String(),
+    "shared": Boolean(),
+    "now": DateTime(timezone=True),
+    "topic": String(),
+}
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """One statement for both drivers: named for SQLAlchemy, positional ($1 …) for asyncpg."""
+
+    sql: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(re.findall(r":(\w+)", self.sql)))
+
+    @property
+    def driver_sql(self) -> str:
+        names = self.names
+        return re.sub(r":(\w+)", lambda m: f"${names.index(m.group(1)) + 1}", self.sql)
+
+    def orm(self) -> Any:
+        return text(self.sql).bindparams(*(bindparam(n, type_=_BINDS[n]) for n in self.names))
+
+
+_STATEMENTS = {"id": _Statement(_BY_ID), "token": _Statement(_BY_TOKEN)}
+_DRIVER_SQL = {key: s.driver_sql for key, s in _STATEMENTS.items()}
+_NAMES = {key: s.names for key, s in _STATEMENTS.items()}
+_ORM = {key: s.orm() for key, s in _STATEMENTS.items()}
 
 
 @dataclass(frozen=True)
@@ -80,10 +113,9 @@ class AcceptedCheckIn:
         return f"/v1/checkins/{self.id}"
 
 
-def _params(writer_id: uuid.UUID, data: NewCheckIn) -> dict[str, Any]:
+def _params(data: NewCheckIn, **writer: Any) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
-        "user_id": writer_id,
         "text": current_cipher().encrypt(data.text),  # sealed before it leaves the process
         "mood": data.mood,
         "connection": data.connection,
@@ -91,34 +123,44 @@ def _params(writer_id: uuid.UUID, data: NewCheckIn) -> dict[str, Any]:
         "shared": data.shared_with_partner,
         "now": datetime.now(UTC),
         "topic": TOPIC_CHECKIN_RECEIVED,
+        **writer,
     }
 
 
-def _check_role(role: str) -> None:
-    if role != "partner":
-        raise ForbiddenError("only partners send check-ins")
-
-
 def _accepted(row: Any) -> AcceptedCheckIn:
-    if row is None:  # the account went away (or changed role) after its token was cached
+    if row is None:  # no such account: unknown or revoked token, or deleted after caching
         raise UnauthenticatedError("unknown or revoked token")
+    if row["aggregate_id"] is None:
+        raise ForbiddenError("only partners send check-ins")
     return AcceptedCheckIn(id=row["aggregate_id"], created_at=row["created_at"])
 
 
 async def accept(
-    db: AsyncDatabase, *, writer_id: uuid.UUID, role: str, data: NewCheckIn
+    db: AsyncDatabase, callers: CallerCache, token: str | None, data: NewCheckIn
 ) -> AcceptedCheckIn:
     """Store a partner's check-in and its outbox event (the API's path: one round trip)."""
-    _check_role(role)
-    params = _params(writer_id, data)
+    if not token:
+        raise UnauthenticatedError("missing bearer token")
+    token_hash = hash_token(token)
+    cached = callers.get(token_hash)
+    if cached is not None and cached.role != "partner":
+        raise ForbiddenError("only partners send check-ins")
+    key, params = (
+        ("id", _params(data, user_id=cached.id))
+        if cached is not None
+        else ("token", _params(data, token_hash=token_hash))
+    )
     async with db.driver() as conn:
-        row = await conn.fetchrow(_DRIVER_SQL, *(params[name] for name in _ORDER))
+        row = await conn.fetchrow(_DRIVER_SQL[key], *(params[n] for n in _NAMES[key]))
+    if cached is None and row is not None:
+        callers.put(
+            token_hash,
+            Caller(id=row["writer_id"], role=row["role"], name=row["name"], locale=row["locale"]),
+        )
     return _accepted(row)
 
 
-def accept_sync(
-    session: Session, *, writer_id: uuid.UUID, role: str, data: NewCheckIn
-) -> AcceptedCheckIn:
+def accept_sync(session: Session, *, writer_id: uuid.UUID, data: NewCheckIn) -> AcceptedCheckIn:
     """The same statement inside a caller's transaction (CLI, benchmarks, tests)."""
-    _check_role(role)
-    return _accepted(session.execute(_STATEMENT, _params(writer_id, data)).mappings().first())
+    row = session.execute(_ORM["id"], _params(data, user_id=writer_id)).mappings().first()
+    return _accepted(row)

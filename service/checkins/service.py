@@ -26,7 +26,7 @@ class CheckIns:
 
     def submit(self, caller: User, data: NewCheckIn) -> AcceptedCheckIn:
         """Store the check-in and its outbox event in the caller's transaction (never one alone)."""
-        return accept_sync(self.session, writer_id=caller.id, role=caller.role, data=data)
+        return accept_sync(self.session, writer_id=caller.id, data=data)
 
     def get(self, caller: User, checkin_id: uuid.UUID) -> CheckIn:
         """The caller's own check-in; anything else is 'not found' (no existence leak)."""

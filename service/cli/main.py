@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
 import click
@@ -51,24 +52,50 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port to listen on [default: 8000].")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Pipeline worker processes [default: WORKER_PROCESSES, one per two cores].",
+)
+@click.option(
+    "--api-workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="API processes [default: API_WORKERS, one per two cores].",
+)
 @data_dir_option
-def up(host: str | None, port: int | None, data_dir: Path | None) -> None:
+def up(
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    api_workers: int | None,
+    data_dir: Path | None,
+) -> None:
     """Everything on one machine: embedded servers if needed, migrations, knowledge, API,
-    a worker and the scheduler. Ctrl-C stops all of it."""
+    the workers and the scheduler. Ctrl-C stops all of it."""
     from service.cli.up import run_up
 
-    settings = _settings(data_dir, host=host, port=port)
+    settings = _settings(
+        data_dir, host=host, port=port, worker_processes=workers, api_workers=api_workers
+    )
     sys.exit(run_up(settings))
 
 
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on.")
 @click.option("--port", type=int, default=None, help="Port to listen on.")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="API processes [default: API_WORKERS, one per two cores].",
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Only the API (split deployments; needs DATABASE_URL and REDIS_URL)."""
     from service.cli.up import serve_api
 
-    settings = _settings(host=host, port=port)
+    settings = _settings(host=host, port=port, api_workers=workers)
     _require_urls(settings)
     serve_api(settings)
 
@@ -318,6 +345,33 @@ def users_create(name: str, role: str, locale: str, quiet: bool, data_dir: Path 
         click.echo(f"created {role} {name!r} (id {user_id})")
         click.echo(f"token: {created.token}")
         click.echo("keep it safe: it is shown only once")
+
+
+@users.command("rotate-token")
+@click.argument("user_id", type=click.UUID)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the new token (for scripts).")
+@data_dir_option
+def users_rotate_token(user_id: uuid.UUID, quiet: bool, data_dir: Path | None) -> None:
+    """Give a user a new bearer token; the old one is revoked (running APIs forget it within
+    AUTH_CACHE_TTL_SECONDS)."""
+    from service.accounts.service import Accounts
+    from service.cli.runtime import database
+    from service.errors import DomainError
+
+    settings = _settings(data_dir)
+    with database(settings) as handle, handle.db.unit_of_work() as session:
+        try:
+            token = Accounts(session).rotate_token(user_id)
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from None
+    if quiet:
+        click.echo(token)
+    else:
+        click.echo(f"new token: {token}")
+        click.echo(
+            f"the old token is revoked; running APIs accept it for at most "
+            f"{settings.auth_cache_ttl_seconds:g} s more (AUTH_CACHE_TTL_SECONDS)"
+        )
 
 
 cli.add_command(coaches)

@@ -15,6 +15,8 @@ import time
 import click
 import structlog
 import uvicorn
+from litestar import Litestar
+from redis import Redis
 from rq import Worker
 
 from service.api.app import create_app, default_chat_engine
@@ -30,10 +32,50 @@ WORKER_READY_TIMEOUT = 180.0
 
 
 def serve_api(settings: Settings) -> None:
+    """The API on ``settings.api_workers`` processes (uvicorn's supervisor above several)."""
     assert settings.database_url and settings.redis_url  # checked by the caller
+    if settings.api_workers > 1:
+        # Each process builds its app from the environment, like `attune serve` in a container.
+        os.environ.update(_child_env(settings))
+        uvicorn.run(
+            "service.cli.up:api_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.api_workers,
+            log_config=None,
+            access_log=False,
+        )
+        return
     configure_encryption(settings)
     db = Database.connect(settings.database_url)
     redis = connect_redis(settings.redis_url)
+    app = _api(settings, db, redis)
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_config=None, access_log=False
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        db.dispose()
+        redis.close()
+
+
+def api_from_environment() -> Litestar:
+    """One API process of several (uvicorn's factory): settings from the environment."""
+    from service.lib.logging import configure_logging
+    from service.settings import get_settings
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    assert settings.database_url and settings.redis_url
+    configure_encryption(settings)
+    return _api(
+        settings, Database.connect(settings.database_url), connect_redis(settings.redis_url)
+    )
+
+
+def _api(settings: Settings, db: Database, redis: Redis) -> Litestar:
     chat = default_chat_engine(db)
 
     def warm_up() -> None:
@@ -44,15 +86,19 @@ def serve_api(settings: Settings) -> None:
         gc.freeze()
 
     threading.Thread(target=warm_up, name="chat-warm-up", daemon=True).start()
-    app = create_app(db, redis, chat)
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_config=None, access_log=False
-    )
-    try:
-        uvicorn.Server(config).run()
-    finally:
-        db.dispose()
-        redis.close()
+    return create_app(db, redis, chat)
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    """What a child process needs to find the same services and data as this one."""
+    assert settings.database_url and settings.redis_url
+    return {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "DATA_DIR": str(settings.data_dir.resolve()),
+        "WORKER_PROCESSES": str(settings.worker_processes),
+        "API_WORKERS": str(settings.api_workers),
+    }
 
 
 def run_worker(settings: Settings, *, burst: bool = False, name: str | None = None) -> None:
@@ -92,14 +138,14 @@ def _spawn(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def _wait_for_worker(redis_url: str, worker: subprocess.Popen[bytes]) -> None:
+def _wait_for_workers(redis_url: str, workers: list[subprocess.Popen[bytes]]) -> None:
     redis = connect_redis(redis_url)
     deadline = time.monotonic() + WORKER_READY_TIMEOUT
     try:
         while time.monotonic() < deadline:
-            if worker.poll() is not None:
-                raise click.ClickException("the worker exited during start-up; see the log above")
-            if Worker.count(connection=redis) > 0:
+            if any(worker.poll() is not None for worker in workers):
+                raise click.ClickException("a worker exited during start-up; see the log above")
+            if Worker.count(connection=redis) >= len(workers):
                 return
             time.sleep(0.2)
     finally:
@@ -141,13 +187,21 @@ def run_up(settings: Settings) -> int:
         )
         configure_encryption(settings)
         _ingest_if_changed(settings)
-        env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url}
-        env["DATA_DIR"] = str(data_dir)
-        click.echo("attune: starting the worker (loading the embedding model) and the scheduler")
-        children.append(_spawn("worker", env))
+        env = {**os.environ, **_child_env(settings)}
+        n = settings.worker_processes
+        click.echo(
+            f"attune: starting {n} worker{'s' if n > 1 else ''} (loading the embedding model)"
+            " and the scheduler"
+        )
+        workers = [_spawn("worker", env) for _ in range(n)]
+        children.extend(workers)
         children.append(_spawn("scheduler", env))
-        _wait_for_worker(redis_url, children[0])
-        click.echo(f"attune: API on http://{settings.host}:{settings.port} (Ctrl-C to stop)")
+        _wait_for_workers(redis_url, workers)
+        api = settings.api_workers
+        click.echo(
+            f"attune: API on http://{settings.host}:{settings.port}"
+            f" ({api} process{'es' if api > 1 else ''}; Ctrl-C to stop)"
+        )
         signal.signal(signal.SIGTERM, previous)
         serve_api(settings)
         return 0
