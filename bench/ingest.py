@@ -47,6 +47,7 @@ from machine import machine_info  # noqa: E402 - bench/ is on sys.path
 
 from service.lib.embedded import EmbeddedServices  # noqa: E402
 from service.persistence.migrate import upgrade  # noqa: E402
+from service.settings import default_api_processes  # noqa: E402
 
 WRK = "wrk"
 LUA = ROOT / "bench" / "wrk" / "checkin.lua"
@@ -403,7 +404,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk before each run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--server-workers", type=int, default=1, help="server processes each")
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=default_api_processes(),
+        help="server processes each (default: Attune's API_WORKERS default, one per core)",
+    )
     parser.add_argument("--rounds", type=int, default=2, help="floor/attune pairs, alternated")
     parser.add_argument(
         "--attune-tree",

@@ -39,9 +39,10 @@ class Settings(BaseSettings):
     port: int = 8000
     """Port the API listens on."""
 
-    api_workers: int = Field(default_factory=lambda: default_processes(), ge=1, le=64)
-    """API processes (`attune serve --workers`, `attune up --api-workers`). Default: one per two
-    cores, at most 4 (Postgres, Redis and the pipeline workers need the other cores)."""
+    api_workers: int = Field(default_factory=lambda: default_api_processes(), ge=1, le=64)
+    """API processes (`attune serve --workers`, `attune up --api-workers`). Default: one per
+    core, at most 4 — an async process waits on Postgres most of a request, so one per core
+    keeps every core busy under load (docs/benchmarks/ingest.md)."""
 
     api_db_pool_size: int = Field(default=10, ge=1, le=200)
     """Connections each API process keeps open to Postgres (asyncio engine on asyncpg). A
@@ -160,8 +161,14 @@ class Settings(BaseSettings):
 
 
 def default_processes() -> int:
-    """One process per two cores, between 1 and 4."""
+    """One process per two cores, between 1 and 4 (pipeline workers: the encoders use two
+    threads each)."""
     return max(1, min(4, (os.cpu_count() or 2) // 2))
+
+
+def default_api_processes() -> int:
+    """One process per core, between 1 and 4."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _repo_root() -> Path:
