@@ -25,7 +25,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -109,8 +109,9 @@ def run_batch(
 def _run(
     unit_of_work: UnitOfWork, pending: list[_Pending], deps: BatchDeps, report: BatchReport
 ) -> None:
-    to_classify = [p for p in pending if p.classified is None]
-    urgent = [p for p in to_classify if _rules_urgent(p.item)]
+    # The rules read every text first; their reading is handed on to the classifier.
+    to_classify = [_with_rules(p) for p in pending if p.classified is None]
+    urgent = [p for p in to_classify if p.item.rules and p.item.rules.level == RiskLevel.URGENT]
     if urgent:
         # The urgent path first, on its own: committed before the rest is embedded.
         _classify(unit_of_work, urgent, deps, report)
@@ -142,14 +143,10 @@ def _load(unit_of_work: UnitOfWork, ids: list[uuid.UUID]) -> list[_Pending]:
             .where(CheckIn.id.in_(ids))
             .order_by(CheckIn.created_at, CheckIn.id)
         ).all()
-        classified: dict[uuid.UUID, str] = {
-            cid: level
-            for cid, level in session.execute(
-                select(Classification.checkin_id, Classification.risk_level).where(
-                    Classification.checkin_id.in_(ids)
-                )
-            )
-        }
+        found = select(Classification.checkin_id, Classification.risk_level).where(
+            Classification.checkin_id.in_(ids)
+        )
+        classified: dict[uuid.UUID, str] = {row[0]: row[1] for row in session.execute(found)}
         tipped = set(session.scalars(select(Tip.checkin_id).where(Tip.checkin_id.in_(ids))))
     if len(rows) < len(ids):
         log.warning("check-ins vanished before their batch ran", missing=len(ids) - len(rows))
@@ -164,14 +161,14 @@ def _load(unit_of_work: UnitOfWork, ids: list[uuid.UUID]) -> list[_Pending]:
     ]
 
 
-def _rules_urgent(item: CheckInText) -> bool:
+def _with_rules(p: _Pending) -> _Pending:
+    i = p.item
     try:
-        rules = assess_risk(item.text, mood=item.mood, connection=item.connection,
-                            locale=item.locale)  # fmt: skip
+        rules = assess_risk(i.text, mood=i.mood, connection=i.connection, locale=i.locale)
     except Exception:  # the classification stage fails closed for this one
-        log.exception("safety rules failed in the urgent pre-pass")
-        return False
-    return rules.level == RiskLevel.URGENT
+        log.exception("safety rules failed in the urgent pre-pass", checkin_id=str(p.checkin_id))
+        return p
+    return replace(p, item=replace(i, rules=rules))
 
 
 def _classify(

@@ -40,6 +40,9 @@ class CheckInText:
     mood: int | None = None
     connection: int | None = None
     locale: str | None = None
+    # The safety rules' reading of exactly these fields, when a caller already made it (a
+    # worker batch reads every text with the rules first, to answer urgent ones first).
+    rules: RiskAssessment | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,9 @@ class LocalClassifier:
         if not items:
             return []
         rules = [
-            assess_risk(i.text, mood=i.mood, connection=i.connection, locale=i.locale)
+            i.rules
+            if i.rules is not None
+            else assess_risk(i.text, mood=i.mood, connection=i.connection, locale=i.locale)
             for i in items
         ]
         reading = self.read(items)
@@ -164,7 +169,9 @@ class LocalClassifier:
             again = [n for n in pending if remaining[n]]
             rest = dict.fromkeys(pending)
             if again:
-                reread = self.read([replace(items[n], text=remaining[n]) for n in again])
+                reread = self.read(
+                    [replace(items[n], text=remaining[n], rules=None) for n in again]
+                )
                 for k, n in enumerate(again):
                     rest[n] = Scores(*(float(x) for x in reading_row(reread, k)))
         return [
