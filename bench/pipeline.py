@@ -148,7 +148,7 @@ def floor(texts: list[str], threads: int, single_n: int, repeat: int) -> dict[st
             times.append(time.perf_counter() - started)
         return min(times)
 
-    sample = texts[:single_n]
+    sample = texts[:: max(1, len(texts) // single_n)][:single_n]  # the same mix as the batch
     single = sum(best(lambda enc=enc: [enc.embed([t]) for t in sample]) for enc in encoders)
     batched = sum(
         best(lambda enc=enc: [enc.embed(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)])
@@ -379,6 +379,53 @@ def plot(result: dict[str, Any], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def judge(result: dict[str, Any]) -> str:
+    """Ratios, acceptance and the printed table, from the measured numbers in ``result``."""
+    fl = result["floor"]
+    one = next((r for r in result["pipeline"] if r["workers"] == 1), result["pipeline"][0])
+    cost_batched = fl["batched_per_second"] / one["per_worker"]
+    result["ratios"] = {
+        "pipeline_cost_vs_embedding_batched": round(cost_batched, 3),
+        "pipeline_cost_vs_embedding_single": round(fl["single_per_second"] / one["per_worker"], 3),
+        "scaling_vs_1_worker": {
+            str(r["workers"]): round(r["checkins_per_second"] / one["checkins_per_second"], 3)
+            for r in result["pipeline"]
+        },
+    }
+    result["acceptance"] = {
+        "pipeline_per_worker_at_least_1_over_1.5_of_embedding_batched": cost_batched <= ACCEPT_COST,
+        "end_to_end_p99_reported_at_half_capacity": "p99_ms" in result["end_to_end"],
+    }
+    for key_ in ("single_per_second", "batched_per_second"):
+        fl[key_] = round(fl[key_], 2)
+    for run in result["pipeline"]:
+        run["checkins_per_second"] = round(run["checkins_per_second"], 2)
+        run["per_worker"] = round(run["per_worker"], 2)
+
+    lines = [""]
+    lines.append(
+        f"{'measure':<34}{'check-ins/s':>12}{'per worker':>12}{'cost vs batched embed':>24}"
+    )
+    lines.append(f"{'embed alone, 1 text per call':<34}{fl['single_per_second']:>12.1f}{'':>12}"
+          f"{fl['batched_per_second'] / fl['single_per_second']:>23.2f}x")  # fmt: skip
+    lines.append(
+        f"{'embed alone, batches of 32':<34}{fl['batched_per_second']:>12.1f}{'':>12}{1.0:>23.2f}x"
+    )
+    for run in result["pipeline"]:
+        name = f"pipeline, {run['workers']} worker process(es)"
+        lines.append(f"{name:<34}{run['checkins_per_second']:>12.1f}{run['per_worker']:>12.1f}"
+              f"{fl['batched_per_second'] / run['per_worker']:>23.2f}x")  # fmt: skip
+    e2e = result["end_to_end"]
+    lines.append(f"\nend to end at {e2e['rate_per_second']:.2f}/s for {e2e['duration_seconds']:.0f} s "
+          f"({e2e['checkins']} check-ins): p50 {e2e['p50_ms']:.0f} ms, p95 {e2e['p95_ms']:.0f} ms, "
+          f"p99 {e2e['p99_ms']:.0f} ms")  # fmt: skip
+    verdict = "PASS" if cost_batched <= ACCEPT_COST else "FAIL"
+    lines.append(f"{verdict}: the pipeline (1 worker) costs {cost_batched:.2f}x embedding the same texts "
+          f"alone, batched (acceptance <= {ACCEPT_COST}x); "
+          f"{result['ratios']['pipeline_cost_vs_embedding_single']:.2f}x one per call")  # fmt: skip
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -397,6 +444,8 @@ def main() -> None:
     if args.quick:
         args.n, args.workers, args.duration, args.single, args.repeat = 64, "1", 8.0, 16, 1
     worker_counts = [int(w) for w in args.workers.split(",") if w.strip()]
+    # SIGTERM unwinds like Ctrl-C, so the embedded servers and worker processes are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from cryptography.fernet import Fernet
 
@@ -455,45 +504,7 @@ def main() -> None:
         finally:
             services.stop()
 
-    one = next((r for r in result["pipeline"] if r["workers"] == 1), result["pipeline"][0])
-    cost_batched = fl["batched_per_second"] / one["per_worker"]
-    result["ratios"] = {
-        "pipeline_cost_vs_embedding_batched": round(cost_batched, 3),
-        "pipeline_cost_vs_embedding_single": round(fl["single_per_second"] / one["per_worker"], 3),
-        "scaling_vs_1_worker": {
-            str(r["workers"]): round(r["checkins_per_second"] / one["checkins_per_second"], 3)
-            for r in result["pipeline"]
-        },
-    }
-    result["acceptance"] = {
-        "pipeline_per_worker_at_least_1_over_1.5_of_embedding_batched": cost_batched <= ACCEPT_COST,
-        "end_to_end_p99_reported_at_half_capacity": "p99_ms" in result["end_to_end"],
-    }
-    for key_ in ("single_per_second", "batched_per_second"):
-        fl[key_] = round(fl[key_], 2)
-    for run in result["pipeline"]:
-        run["checkins_per_second"] = round(run["checkins_per_second"], 2)
-        run["per_worker"] = round(run["per_worker"], 2)
-
-    print()
-    print(f"{'measure':<34}{'check-ins/s':>12}{'per worker':>12}{'cost vs batched embed':>24}")
-    print(f"{'embed alone, 1 text per call':<34}{fl['single_per_second']:>12.1f}{'':>12}"
-          f"{fl['batched_per_second'] / fl['single_per_second']:>23.2f}x")  # fmt: skip
-    print(
-        f"{'embed alone, batches of 32':<34}{fl['batched_per_second']:>12.1f}{'':>12}{1.0:>23.2f}x"
-    )
-    for run in result["pipeline"]:
-        name = f"pipeline, {run['workers']} worker process(es)"
-        print(f"{name:<34}{run['checkins_per_second']:>12.1f}{run['per_worker']:>12.1f}"
-              f"{fl['batched_per_second'] / run['per_worker']:>23.2f}x")  # fmt: skip
-    e2e = result["end_to_end"]
-    print(f"\nend to end at {e2e['rate_per_second']:.2f}/s for {e2e['duration_seconds']:.0f} s "
-          f"({e2e['checkins']} check-ins): p50 {e2e['p50_ms']:.0f} ms, p95 {e2e['p95_ms']:.0f} ms, "
-          f"p99 {e2e['p99_ms']:.0f} ms")  # fmt: skip
-    verdict = "PASS" if cost_batched <= ACCEPT_COST else "FAIL"
-    print(f"{verdict}: the pipeline (1 worker) costs {cost_batched:.2f}x embedding the same texts "
-          f"alone, batched (acceptance <= {ACCEPT_COST}x); "
-          f"{result['ratios']['pipeline_cost_vs_embedding_single']:.2f}x one per call")  # fmt: skip
+    print(judge(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     plot(result, args.plot)
