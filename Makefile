@@ -47,7 +47,8 @@ eval: $(STAMP) ## Evaluation reports under evals/reports/ (guidelines, classifie
 train: $(STAMP) ## Retrain the local classifier artefact from evals/data (reproducible)
 	$(BIN)/attune classify train
 
-bench: $(STAMP) ## Benchmarks (see bench/README.md); results in bench/results/
+bench: $(STAMP) ## Benchmarks (see bench/README.md); results in bench/results/ and docs/benchmarks/
+	$(BIN)/python bench/ingest.py  # ~2.5 min; needs wrk (apt-get install wrk)
 	$(BIN)/python bench/classify_throughput.py
 	$(BIN)/python bench/retrieval_latency.py
 	$(BIN)/python bench/llm_overhead.py
