@@ -26,6 +26,7 @@ def process_checkins(checkin_ids: list[str]) -> dict[str, str]:
         log.info(
             "batch done", classified=len(report.classified), tips=len(report.advised),
             urgent_first=len(report.urgent_first),
+            seconds={k: round(v, 3) for k, v in report.seconds.items()},
         )  # fmt: skip
     return {str(cid): outcome.status for cid, outcome in report.advised.items()}
 

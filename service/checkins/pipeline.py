@@ -7,6 +7,7 @@ and writes its output and the new status in the caller's transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from service.persistence.models import (
     Tip,
     User,
 )
-from service.retrieval.search import Query, search
+from service.retrieval.search import Query, RetrievedCard, search
 from service.safety_questions.service import (
     AskingConfig,
     SafetyQuestions,
@@ -52,6 +53,9 @@ from service.safety_questions.service import (
 from service.taxonomy import LABEL_IDS, RiskLevel
 
 log = structlog.get_logger(__name__)
+
+# Cards already retrieved for a query, or None when the query is not the one prefetched.
+Prefetched = Callable[[Query], list[RetrievedCard] | None]
 
 
 @dataclass(frozen=True)
@@ -161,11 +165,13 @@ def advise_stage(
     k: int = 3,
     writer: LLMTipWriter | None = None,
     query_vector: Vectors | None = None,
+    prefetched: Prefetched | None = None,
 ) -> StageOutcome | None:
     """Retrieve fitting cards and produce the guarded tip (or safety response) once.
 
     ``query_vector``: the check-in text already embedded with ``embedder`` (a batch embeds its
-    texts in one call); without it, retrieval embeds the text itself."""
+    texts in one call); without it, retrieval embeds the text itself. ``prefetched``: cards a
+    batch already retrieved for a query, or None (then this stage searches)."""
     checkin = _lock(session, checkin_id)
     if checkin is None:
         return None
@@ -184,17 +190,11 @@ def advise_stage(
         plan = individual_plan(plan)
     cards = []
     if plan.generate:  # urgent: the safety response only, nothing else generated
-        cards = search(
-            session,
-            embedder,
-            Query(
-                text=checkin.text,
-                risk_categories=list(plan.blocked_categories),
-                patterns=c.patterns,
-                burnout_signals=c.burnout_signals,
-                k=k,
-            ),
-            vector=query_vector,
+        query = retrieval_query(checkin.text, c.risk_level, c.risk_categories, c.patterns,
+                                c.burnout_signals, k=k)  # fmt: skip
+        found = prefetched(query) if prefetched is not None else None
+        cards = (
+            found if found is not None else search(session, embedder, query, vector=query_vector)
         )
     resources = resources_for(knowledge_dir / "resources", checkin.locale)
     couple = session.get(Couple, checkin.couple_id) if checkin.couple_id else None
@@ -250,6 +250,26 @@ def advise_stage(
     checkin.status = "tip_ready"
     session.flush()
     return StageOutcome(checkin_id, checkin.status, risk)
+
+
+def retrieval_query(
+    text: str,
+    risk_level: str,
+    risk_categories: list[str],
+    patterns: list[str],
+    burnout_signals: list[str],
+    *,
+    k: int,
+) -> Query:
+    """What the advise stage searches for, from the check-in's classification."""
+    plan = plan_for(RiskLevel(risk_level), risk_categories)
+    return Query(
+        text=text,
+        risk_categories=list(plan.blocked_categories),
+        patterns=list(patterns),
+        burnout_signals=list(burnout_signals),
+        k=k,
+    )
 
 
 def _own_quotes(spans: list[dict[str, Any]]) -> tuple[str, ...]:

