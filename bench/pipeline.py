@@ -373,9 +373,10 @@ def plot(result: dict[str, Any], path: Path) -> None:
     left.bar_label(bars, fmt="%.1f")
     left.axhline(fl["batched_per_second"] / ACCEPT_COST, color="#e4572e", ls="--", lw=1,
                  label=f"acceptance: ≥ 1/{ACCEPT_COST} of batched embedding")  # fmt: skip
+    left.set_ylim(0, max(values) * 1.25)  # room for the labels and the legend
     left.set_ylabel("check-ins per second (whole machine)")
     left.set_title("Throughput: pipeline vs embedding the texts alone")
-    left.legend(loc="upper left", fontsize=8)
+    left.legend(loc="upper right", fontsize=8)
     e2e = result.get("end_to_end")
     if e2e:
         lat = e2e["latencies_ms"]
