@@ -49,6 +49,7 @@ train: $(STAMP) ## Retrain the local classifier artefact from evals/data (reprod
 
 bench: $(STAMP) ## Benchmarks (see bench/README.md); results in bench/results/ and docs/benchmarks/
 	$(BIN)/python bench/ingest.py  # ~2.5 min; needs wrk (apt-get install wrk)
+	$(BIN)/python bench/pipeline.py  # ~7 min: pipeline vs embedding alone, 1/2/4 workers, end-to-end p99
 	$(BIN)/python bench/classify_throughput.py
 	$(BIN)/python bench/retrieval_latency.py
 	$(BIN)/python bench/llm_overhead.py

@@ -45,7 +45,7 @@ q AS (
     SELECT replace(plainto_tsquery('english', :qtext)::text, '&', '|')::tsquery AS query
 ),
 text_chunks AS (
-    SELECT c.card_id, ts_rank_cd(c.tsv, q.query, 32) AS score
+    SELECT c.card_id, ts_rank(c.tsv, q.query, 32) AS score
     FROM knowledge_chunks c
     JOIN knowledge_cards k ON k.id = c.card_id
     CROSS JOIN q
