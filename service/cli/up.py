@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import os
 import signal
 import subprocess
@@ -77,15 +76,13 @@ def api_from_environment() -> Litestar:
 
 def _api(settings: Settings, db: Database, redis: Redis) -> Litestar:
     chat = default_chat_engine(db)
-
-    def warm_up() -> None:
+    # Before serving, not in a thread: the app freezes every object alive at start-up out of
+    # the collector's way (create_app), and the encoders bring half a million of them. Loaded
+    # later, each full collection would walk them all: pauses of 100-300 ms mid-request.
+    try:
         chat.warm_up()
-        # The encoder brings millions of long-lived objects; frozen, the collector stops
-        # walking them on every full collection (which otherwise taxes each request).
-        gc.collect()
-        gc.freeze()
-
-    threading.Thread(target=warm_up, name="chat-warm-up", daemon=True).start()
+    except Exception:  # chat loads them on its first message instead; check-ins need none
+        log.exception("could not load the chat encoders at start-up")
     return create_app(db, redis, chat)
 
 

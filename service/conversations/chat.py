@@ -90,8 +90,10 @@ class ChatEngine:
         self.k = k
 
     def warm_up(self) -> None:
-        """Load the embedding model now rather than on the first message."""
-        self._embedder()
+        """Load the encoders and the classifier now rather than on the first message (and
+        before the API freezes its long-lived objects out of the collector's way)."""
+        self._embedder().embed(["warm up"])
+        self._classifier()
 
     def prepare(self, token: str | None, conversation_id: uuid.UUID, text: str) -> PreparedTurn:
         text = text.strip()
