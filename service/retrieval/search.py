@@ -23,6 +23,7 @@ RRF_K = 10  # small: top ranks matter; the usual 60 let a word match outvote mea
 DENSE_WEIGHT = 1.0
 TEXT_WEIGHT = 0.1
 CANDIDATES = 40  # chunks taken from each list before fusion
+TEXT_PREFILTER = 80  # word-matching chunks given the costly cover-density rank (2x CANDIDATES)
 PATTERN_BOOST = 0.012  # per classified pattern the card addresses (~ one rank step near the top)
 BURNOUT_BOOST = 0.010
 
@@ -44,12 +45,20 @@ q AS (
     -- plainto_tsquery ANDs every word; a check-in is prose, so any shared word should count.
     SELECT replace(plainto_tsquery('english', :qtext)::text, '&', '|')::tsquery AS query
 ),
-text_chunks AS (
-    SELECT c.card_id, ts_rank(c.tsv, q.query, 32) AS score
+text_matches AS (
+    -- A check-in's OR-ed words match most chunks; cover density is costly, so it is computed
+    -- only for the chunks the cheap frequency rank puts well ahead (docs/retrieval.md).
+    SELECT c.card_id, c.tsv
     FROM knowledge_chunks c
     JOIN knowledge_cards k ON k.id = c.card_id
     CROSS JOIN q
     WHERE c.tsv @@ q.query AND NOT (k.contraindications && CAST(:blocked AS text[]))
+    ORDER BY ts_rank(c.tsv, q.query, 32) DESC
+    LIMIT :prefilter
+),
+text_chunks AS (
+    SELECT t.card_id, ts_rank_cd(t.tsv, q.query, 32) AS score
+    FROM text_matches t CROSS JOIN q
     ORDER BY score DESC
     LIMIT :n
 ),
@@ -135,6 +144,7 @@ def search(
             "qtext": query.text,
             "blocked": sorted(query.blocked),
             "n": CANDIDATES,
+            "prefilter": TEXT_PREFILTER,
         },
     ).mappings()
     scored = (_score(row, query) for row in rows)
