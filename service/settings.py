@@ -44,10 +44,12 @@ class Settings(BaseSettings):
     core, at most 4 — an async process waits on Postgres most of a request, so one per core
     keeps every core busy under load (docs/benchmarks/ingest.md)."""
 
-    api_db_pool_size: int = Field(default=10, ge=1, le=200)
+    api_db_pool_size: int = Field(default=16, ge=1, le=200)
     """Connections each API process keeps open to Postgres (asyncio engine on asyncpg). A
-    check-in holds one for a single round trip; 10 per process carries 32 concurrent clients
-    on 2 cores. Mind Postgres' max_connections: processes x (pool + overflow) + workers."""
+    check-in holds one for a single round trip; with fewer connections than requests in
+    flight, requests queue for one and the tail grows (10 per process: p99 up to 62 ms at 32
+    clients on 2 processes; 16: 25-28 ms, docs/benchmarks/ingest.md). Mind Postgres'
+    max_connections (100 by default): processes x (pool + overflow) + workers + scheduler."""
 
     api_db_max_overflow: int = Field(default=0, ge=0, le=200)
     """Extra connections an API process may open under a burst. Each is opened and closed per

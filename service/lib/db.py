@@ -80,7 +80,7 @@ class AsyncDatabase:
     sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 0) -> AsyncDatabase:
+    def connect(cls, url: str, *, pool_size: int = 16, max_overflow: int = 0) -> AsyncDatabase:
         # No pre-ping: it would add a round trip to every request. A connection that died
         # (Postgres restarted) fails its statement, is dropped, and the client may retry;
         # recycling keeps long-idle connections from being cut by proxies.
