@@ -48,6 +48,7 @@ from stats import percentile  # noqa: E402
 from service.classify.chunks import chunk_spans  # noqa: E402
 from service.classify.dataset import load_examples  # noqa: E402
 from service.classify.provider import classifier_embedder, local_model  # noqa: E402
+from service.cli.up import stop_processes  # noqa: E402
 from service.knowledge.embedder import get_embedder, set_encoder_threads  # noqa: E402
 from service.lib.db import Database  # noqa: E402
 from service.lib.queue import connect_redis  # noqa: E402
@@ -230,15 +231,7 @@ def start_workers(
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for p in procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-    for p in procs:
-        try:
-            p.wait(30)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(5)
+    stop_processes(procs, grace=30)
 
 
 def wait_done(db: Database, expected: int, timeout: float, label: str) -> None:

@@ -150,13 +150,14 @@ def _wait_for_workers(redis_url: str, workers: list[subprocess.Popen[bytes]]) ->
     raise click.ClickException("the worker did not become ready in time")
 
 
-def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
+def stop_processes(children: list[subprocess.Popen[bytes]], *, grace: float = 20) -> None:
+    """SIGTERM to every child still running, then wait; a child past ``grace`` is killed."""
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
     for child in children:
         try:
-            child.wait(20)
+            child.wait(grace)
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait(5)
@@ -206,7 +207,7 @@ def run_up(settings: Settings) -> int:
         return 0
     finally:
         click.echo("attune: stopping")
-        _stop_children(children)
+        stop_processes(children)
         services.stop()
         click.echo("attune: stopped")
 
