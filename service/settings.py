@@ -145,6 +145,19 @@ class Settings(BaseSettings):
     (`--workers`), and WORKER_THREADS is sized from it when that is 0. Default: one per two
     cores, at most 4."""
 
+    # webhooks and idempotency (docs/api/webhooks.md, docs/api/idempotency.md)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    """How long an outbound webhook delivery waits for the receiver before the attempt counts
+    as failed (and is retried on the schedule in docs/api/webhooks.md)."""
+
+    webhook_allow_private_urls: bool = True
+    """Allow subscriptions to loopback/private addresses (development, tests, a receiver on
+    the same network). Set false in production to refuse URLs that resolve to internal
+    addresses."""
+
+    idempotency_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    """How long a caller's ``Idempotency-Key`` and its first response are kept."""
+
     @model_validator(mode="after")
     def _refuse_weak_production_config(self) -> Settings:
         if self.environment != "production":

@@ -24,6 +24,7 @@ from service.api.auth import (
     provide_call,
     provide_caller,
 )
+from service.api.idempotency import idempotency_middleware
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
@@ -31,6 +32,8 @@ from service.conversations.chat import ChatEngine
 from service.conversations.controllers import ConversationController
 from service.couples.controllers import CoupleController
 from service.escalations.controllers import EscalationController
+from service.integrations.admin_controllers import WebhookAdminController
+from service.integrations.controllers import IntegrationCheckInController
 from service.knowledge.embedder import Embedder
 from service.lib.db import AsyncDatabase, Database
 from service.lib.llm import LLMGateway
@@ -133,6 +136,8 @@ def create_app(
             PartnerController,
             ConversationController,
             SafetyQuestionController,
+            IntegrationCheckInController,
+            WebhookAdminController,
         ],
         on_startup=[open_async_db],
         on_shutdown=[close_async_db],
@@ -146,7 +151,7 @@ def create_app(
             "asking": Provide(default_ask_config, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, idempotency_middleware],
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
         request_max_body_size=MAX_BODY_BYTES,
         state=State({"db": db, "redis": redis, "callers": cache}),

@@ -245,6 +245,9 @@ class OutboxEvent(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     topic: Mapped[str] = mapped_column(String(64))
     aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID)
+    # The check-in an event is about (None for chat escalations): webhook events carry a
+    # sequence per check-in, and their privacy rules depend on the check-in's reading.
+    checkin_id: Mapped[uuid.UUID | None] = mapped_column(UUID)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -433,3 +436,177 @@ class SafetyQuestion(Base):
     )
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Integration(Base):
+    """Another app that pushes check-ins in and/or receives events (issue 13).
+
+    Its signing secret (Standard Webhooks ``whsec_…``) is needed in clear to verify signatures,
+    so it is stored encrypted, never hashed; the previous secret stays valid for a grace period
+    after a rotation so that a sender can switch over without dropping requests.
+    """
+
+    __tablename__ = "integrations"
+    __table_args__ = (CheckConstraint("status IN ('active', 'disabled')", name="status_known"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(120))
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    secret: Mapped[str] = mapped_column(EncryptedText)
+    previous_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IntegrationUser(Base):
+    """An integration's own user id mapped to an Attune partner; never shared across
+    integrations (the same external id in two integrations is two mappings)."""
+
+    __tablename__ = "integration_users"
+
+    integration_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    external_user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    origin: Mapped[str] = mapped_column(String(16), default="first_sight")  # or linked
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookReceipt(Base):
+    """An inbound webhook already handled: a ``webhook-id`` seen again gets this answer."""
+
+    __tablename__ = "webhook_receipts"
+
+    integration_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("integrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    webhook_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of the raw body
+    status_code: Mapped[int] = mapped_column(SmallInteger)
+    response: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class IdempotencyKey(Base):
+    """A creating POST's ``Idempotency-Key``, per caller, with the first response (24 h)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (CheckConstraint("state IN ('running', 'done')", name="state_known"),)
+
+    caller_id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # method, path and body
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    status_code: Mapped[int | None] = mapped_column(SmallInteger)
+    headers: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The response can hold a partner's words (a chat reply): encrypted like the notes.
+    body: Mapped[str | None] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class WebhookSubscription(Base):
+    """Where an integration wants events delivered, and which ones.
+
+    ``coach_side``: the operator declares that this endpoint is read by coaches only. Only such
+    subscriptions ever receive escalation and safety-question events, or any event about a
+    check-in that is at risk.
+    """
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (CheckConstraint("status IN ('active', 'disabled')", name="status_known"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    integration_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("integrations.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[list[str]] = mapped_column(default=list)
+    coach_side: Mapped[bool] = mapped_column(Boolean, default=False)
+    secret: Mapped[str] = mapped_column(EncryptedText)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    # Set at the first failed attempt after a success; a subscription failing for 24 h is
+    # disabled.
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription: the message (same ``webhook-id`` on every attempt) and
+    where it stands.
+
+    Statuses: ``held`` (about a check-in not yet classified, for a subscription that is not
+    coach-side: released or withheld by the classification), ``pending`` (due at
+    ``next_attempt_at``), ``sending``, ``delivered``, ``failed`` (retries exhausted),
+    ``withheld`` (the check-in turned out at risk), ``cancelled`` (subscription disabled).
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('held', 'pending', 'sending', 'delivered', 'failed', 'withheld',"
+            " 'cancelled')",
+            name="status_known",
+        ),
+        # Fan-out is idempotent: one delivery per event and subscription.
+        Index("ux_webhook_deliveries_event", "subscription_id", "event_id", unique=True),
+        Index(
+            "ix_webhook_deliveries_due",
+            "next_attempt_at",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+        ),
+        Index("ix_webhook_deliveries_checkin", "checkin_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE")
+    )
+    event_id: Mapped[int | None] = mapped_column(BigInteger)  # the outbox event; None: a test
+    event_type: Mapped[str] = mapped_column(String(64))
+    checkin_id: Mapped[uuid.UUID | None] = mapped_column(UUID)
+    # The exact JSON body sent (encrypted: it may carry a partner's text under text:read).
+    payload: Mapped[str] = mapped_column(EncryptedText)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status_code: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def message_id(self) -> str:
+        """The ``webhook-id`` header: the same on every attempt, so receivers can dedupe."""
+        return f"msg_{self.id.hex}"
+
+
+class WebhookAttempt(Base):
+    """The delivery log: every attempt, with status, latency and the start of the response."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int] = mapped_column(SmallInteger)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status_code: Mapped[int | None] = mapped_column(SmallInteger)
+    latency_ms: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(200))
+    response_snippet: Mapped[str | None] = mapped_column(String(200))

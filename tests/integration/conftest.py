@@ -19,7 +19,9 @@ from tests.conftest import KNOWLEDGE
 pytestmark = pytest.mark.integration
 
 _TRANSIENT_TABLES = (
-    "safety_questions, generations, escalations, messages, conversations, coach_assignments, tips,"
+    "webhook_attempts, webhook_deliveries, webhook_subscriptions, webhook_receipts,"
+    " integration_users, integrations, idempotency_keys,"
+    " safety_questions, generations, escalations, messages, conversations, coach_assignments, tips,"
     " classifications, outbox_events, checkins, users, couples"
 )
 

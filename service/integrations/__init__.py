@@ -1,0 +1,1 @@
+"""Webhook integrations: clients that push check-ins in, subscriptions that receive events."""
