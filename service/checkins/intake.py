@@ -41,10 +41,11 @@ WITH writer AS (
            COALESCE(CAST(:locale AS varchar), writer.locale), 'received',
            CAST(:shared AS boolean), CAST(:now AS timestamptz), CAST(:now AS timestamptz)
     FROM writer WHERE writer.role = 'partner'
-    RETURNING id, created_at
+    RETURNING id, user_id, created_at
 ), event AS (
-    INSERT INTO outbox_events (topic, aggregate_id, payload, created_at, attempts)
-    SELECT CAST(:topic AS varchar), checkin.id, CAST('{{}}' AS jsonb), checkin.created_at, 0
+    INSERT INTO outbox_events (topic, aggregate_id, checkin_id, payload, created_at, attempts)
+    SELECT CAST(:topic AS varchar), checkin.id, checkin.id,
+           jsonb_build_object('user_id', checkin.user_id), checkin.created_at, 0
     FROM checkin
     RETURNING aggregate_id, created_at
 )

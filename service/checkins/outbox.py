@@ -10,16 +10,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.checkins.service import TOPIC_CHECKIN_RECEIVED
+from service.integrations.fanout import fan_out
 from service.persistence.models import CheckIn, OutboxEvent
 
 Dispatch = Callable[[list[OutboxEvent]], None]
 
 
 def relay_pending(
-    session: Session, dispatch: Dispatch, *, limit: int = 100, batch_size: int = 1
+    session: Session, dispatch: Dispatch, *, limit: int = 400, batch_size: int = 1
 ) -> int:
-    """Hand pending events to ``dispatch`` in batches of at most ``batch_size`` and mark them
-    sent; concurrent relays skip each other.
+    """Hand pending check-ins to ``dispatch`` in batches of at most ``batch_size``, turn
+    pending events into webhook deliveries (service/integrations/fanout.py), and mark them
+    all sent; concurrent relays skip each other.
 
     Whatever is pending goes now: a batch never waits to fill. A round's events are split into
     batches of even size (100 pending, 32 per batch: 4 batches of 25, not 32+32+32+4), so that
@@ -36,12 +38,14 @@ def relay_pending(
         )
     )
     now = datetime.now(UTC)
-    for batch in split_even(events, batch_size):
-        for event in batch:
-            event.attempts += 1
+    # Only a check-in's arrival is work for the pipeline; every event may be news for webhooks.
+    arrivals = [e for e in events if e.topic == TOPIC_CHECKIN_RECEIVED]
+    for batch in split_even(arrivals, batch_size):
         dispatch(batch)
-        for event in batch:
-            event.dispatched_at = now
+    fan_out(session, events, now=now)
+    for event in events:
+        event.attempts += 1
+        event.dispatched_at = now
     session.flush()
     return len(events)
 
@@ -73,7 +77,10 @@ def sweep_stuck(session: Session, *, older_than: timedelta) -> int:
     for checkin_id in stuck:
         session.add(
             OutboxEvent(
-                topic=TOPIC_CHECKIN_RECEIVED, aggregate_id=checkin_id, payload={"sweep": True}
+                topic=TOPIC_CHECKIN_RECEIVED,
+                aggregate_id=checkin_id,
+                checkin_id=checkin_id,
+                payload={"sweep": True},
             )
         )
     if stuck:

@@ -30,6 +30,14 @@ from service.coaching.llm_writer import LLMTipWriter
 from service.coaching.policy import plan_for
 from service.coaching.resources import resources_for
 from service.coaching.tips import produce_tip
+from service.integrations.events import (
+    CHECKIN_CLASSIFIED,
+    ESCALATION_OPENED,
+    TIP_READY,
+    escalation_event,
+    record_event,
+)
+from service.integrations.fanout import release_held
 from service.knowledge.embedder import Embedder, Vectors
 from service.lib.crypto import open_text, seal_spans
 from service.persistence.models import (
@@ -108,7 +116,21 @@ def classify_stage(
                 writer, ask_request(result), locale=checkin.locale, checkin_id=checkin.id
             )
     checkin.status = "classified"
-    session.flush()
+    record_event(
+        session,
+        CHECKIN_CLASSIFIED,
+        subject_id=checkin.id,
+        user_id=checkin.user_id,
+        checkin_id=checkin.id,
+        data={
+            "risk_level": str(result.risk_level),
+            "risk_categories": list(result.risk_categories),
+            "patterns": list(result.patterns),
+            "burnout_signals": list(result.burnout_signals),
+        },
+    )
+    # Webhook deliveries about this check-in that waited for its reading go now, or never.
+    release_held(session, checkin.id)
     return StageOutcome(checkin_id, checkin.status, result.risk_level)
 
 
@@ -118,17 +140,18 @@ def open_escalation(session: Session, checkin: CheckIn, result: ClassificationRe
         return
     # The coach sees why: the safety rules' spans and the model's risk note, not pattern cues.
     spans = seal_spans([e for e in result.evidence if e.get("label") not in LABEL_IDS])
-    session.add(
-        Escalation(
-            checkin_id=checkin.id,
-            couple_id=checkin.couple_id,
-            user_id=checkin.user_id,
-            severity=str(result.risk_level),
-            categories=list(result.risk_categories),
-            evidence={"spans": spans, "backend": result.backend, "notes": result.notes},
-            status="open",
-        )
+    escalation = Escalation(
+        id=uuid.uuid4(),
+        checkin_id=checkin.id,
+        couple_id=checkin.couple_id,
+        user_id=checkin.user_id,
+        severity=str(result.risk_level),
+        categories=list(result.risk_categories),
+        evidence={"spans": spans, "backend": result.backend, "notes": result.notes},
+        status="open",
     )
+    session.add(escalation)
+    escalation_event(session, ESCALATION_OPENED, escalation)
     log.warning(
         "escalation opened", checkin_id=str(checkin.id), severity=str(result.risk_level),
         categories=result.risk_categories,
@@ -248,6 +271,14 @@ def advise_stage(
         )
     )
     checkin.status = "tip_ready"
+    record_event(
+        session,
+        TIP_READY,
+        subject_id=checkin.id,
+        user_id=checkin.user_id,
+        checkin_id=checkin.id,
+        data={"kind": composed.kind, "citations": list(composed.citations)},
+    )
     session.flush()
     return StageOutcome(checkin_id, checkin.status, risk)
 

@@ -46,6 +46,7 @@ from service.conversations.replies import (
 from service.conversations.service import Conversations
 from service.conversations.turn import ChatEvent, PreparedTurn
 from service.errors import InvalidInputError
+from service.integrations.events import ESCALATION_OPENED, escalation_event
 from service.knowledge.embedder import Embedder
 from service.lib.crypto import seal_spans
 from service.lib.db import Database
@@ -157,6 +158,7 @@ class ChatEngine:
                 )
                 session.add(escalation)
                 session.flush()
+                escalation_event(session, ESCALATION_OPENED, escalation)
                 escalation_id = escalation.id
                 log.warning("escalation opened from chat", severity=str(plan.risk_level))
             resources = resources_for(self.knowledge_dir / "resources", conversation.locale)

@@ -18,6 +18,11 @@ from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from service.integrations.events import (
+    ESCALATION_ACKNOWLEDGED,
+    ESCALATION_RESOLVED,
+    escalation_event,
+)
 from service.lib.crypto import open_spans
 from service.persistence.models import CoachAssignment, Escalation, User
 
@@ -124,6 +129,11 @@ class Escalations:
         else:
             escalation.resolved_at = now
         escalation.handled_by = caller.id
+        escalation_event(
+            self.session,
+            ESCALATION_ACKNOWLEDGED if target == "acknowledged" else ESCALATION_RESOLVED,
+            escalation,
+        )
         self.session.flush()
         log.info(
             "escalation handled", escalation_id=str(escalation.id), status=target,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.persistence.models import OutboxEvent
+from service.persistence.models import Escalation, OutboxEvent
 
 CHECKIN_RECEIVED = "checkin.received"
 CHECKIN_CLASSIFIED = "checkin.classified"
@@ -32,9 +32,7 @@ COACH_ONLY_EVENTS = frozenset(
 )
 # About the integration itself (a subscription of its own was disabled).
 INTEGRATION_EVENTS = frozenset({SUBSCRIPTION_DISABLED})
-EVENT_TYPES = tuple(
-    sorted(CHECKIN_EVENTS) + sorted(COACH_ONLY_EVENTS) + sorted(INTEGRATION_EVENTS)
-)
+EVENT_TYPES = tuple(sorted(CHECKIN_EVENTS) + sorted(COACH_ONLY_EVENTS) + sorted(INTEGRATION_EVENTS))
 
 
 def record_event(
@@ -60,4 +58,27 @@ def record_event(
         OutboxEvent(
             topic=event_type, aggregate_id=subject_id, checkin_id=checkin_id, payload=payload
         )
+    )
+
+
+def escalation_event(session: Session, event_type: str, escalation: Escalation) -> None:
+    """Record an escalation's change (opened, acknowledged, resolved): coach-side only."""
+    if escalation.id is None:
+        session.flush()
+    evidence = escalation.evidence or {}
+    record_event(
+        session,
+        event_type,
+        subject_id=escalation.id,
+        user_id=escalation.user_id,
+        checkin_id=escalation.checkin_id,
+        data={
+            "escalation_id": str(escalation.id),
+            "severity": escalation.severity,
+            "categories": list(escalation.categories or []),
+            "status": escalation.status,
+            "lane": evidence.get("lane", "safety"),
+            "source": "checkin" if escalation.checkin_id is not None else "chat",
+            "links": {"escalation": f"/v1/escalations/{escalation.id}"},
+        },
     )

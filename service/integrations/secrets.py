@@ -10,7 +10,7 @@ from typing import Any
 
 from standardwebhooks import Webhook, WebhookVerificationError
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
 SECRET_BYTES = 32  # HMAC-SHA256 key: 256 bits
 
 

@@ -567,7 +567,11 @@ class WebhookDelivery(Base):
             "next_attempt_at",
             postgresql_where=text("status IN ('pending', 'sending')"),
         ),
-        Index("ix_webhook_deliveries_checkin", "checkin_id"),
+        Index(
+            "ix_webhook_deliveries_held",
+            "checkin_id",
+            postgresql_where=text("status = 'held'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)

@@ -40,6 +40,12 @@ from service.coaching.policy import ResponsePlan, plan_for
 from service.coaching.resources import LocaleResources, resources_for
 from service.coaching.tips import TipOutcome, produce_tip
 from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.integrations.events import (
+    ESCALATION_OPENED,
+    SAFETY_QUESTION_ANSWERED,
+    escalation_event,
+    record_event,
+)
 from service.persistence.models import (
     CheckIn,
     Escalation,
@@ -219,6 +225,19 @@ class SafetyQuestions:
                 escalation = self._coach_lane(question)
             tip = self._tip_of(question)
             message = acknowledgement(answer, question.locale)
+        record_event(
+            self.session,
+            SAFETY_QUESTION_ANSWERED,
+            subject_id=question.id,
+            user_id=question.user_id,
+            checkin_id=question.checkin_id,
+            data={
+                "question_id": str(question.id),
+                "kind": question.kind,
+                "answer": answer,
+                "escalation_id": str(escalation.id) if escalation is not None else None,
+            },
+        )
         self.session.flush()
         log.info("safety question answered", kind=question.kind, answer=answer,
                  escalated=escalation is not None)  # fmt: skip
@@ -265,6 +284,8 @@ class SafetyQuestions:
             existing.status = "open"
             existing.acknowledged_at = existing.resolved_at = None
             escalation = existing
+            # Raised and reopened: for subscribers it is open again, at its new severity.
+            escalation_event(self.session, ESCALATION_OPENED, escalation)
         else:
             escalation = self._new_escalation(question, severity, [category], evidence)
         question.escalation_id = escalation.id
@@ -303,6 +324,7 @@ class SafetyQuestions:
         )
         self.session.add(escalation)
         self.session.flush()
+        escalation_event(self.session, ESCALATION_OPENED, escalation)
         return escalation
 
     def _escalation_of(self, question: SafetyQuestion) -> Escalation | None:

@@ -124,7 +124,12 @@ def upgrade() -> None:
         ["next_attempt_at"],
         postgresql_where=sa.text("status IN ('pending', 'sending')"),
     )
-    op.create_index("ix_webhook_deliveries_checkin", "webhook_deliveries", ["checkin_id"])
+    op.create_index(
+        "ix_webhook_deliveries_held",
+        "webhook_deliveries",
+        ["checkin_id"],
+        postgresql_where=sa.text("status = 'held'"),
+    )
     op.create_table(
         "webhook_attempts",
         sa.Column("id", sa.BigInteger(), primary_key=True, autoincrement=True),
