@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
+import httpx
 import structlog
 
 from service.checkins.batch import BatchDeps, run_batch
 from service.checkins.pipeline import advise_stage, classify_stage
+from service.integrations.delivery import deliver
 from service.lib.queue import enqueue_advise
 from service.safety_questions.service import AskingConfig
 from service.taxonomy import RiskLevel
@@ -92,3 +95,31 @@ def advise_checkin(checkin_id: str) -> str | None:
             return None
         log.info("tip ready", skipped=outcome.skipped)
         return outcome.status
+
+
+_http: list[httpx.Client] = []
+
+
+def webhook_client() -> httpx.Client:
+    """One HTTP client per worker process: connections to a receiver are reused."""
+    if not _http:
+        _http.append(httpx.Client(follow_redirects=False))
+    return _http[0]
+
+
+def webhook_clock() -> datetime:
+    """What time deliveries are scheduled by (tests replace it to compress a day)."""
+    return datetime.now(UTC)
+
+
+def deliver_webhook(delivery_id: str) -> str:
+    """One attempt of an outbound webhook delivery (service/integrations/delivery.py)."""
+    ctx = current()
+    with structlog.contextvars.bound_contextvars(delivery_id=delivery_id, stage="webhook"):
+        return deliver(
+            ctx.db.unit_of_work,
+            webhook_client(),
+            uuid.UUID(delivery_id),
+            timeout=ctx.settings.webhook_timeout_seconds,
+            clock=webhook_clock,
+        )

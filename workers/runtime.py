@@ -13,10 +13,12 @@ from rq import SimpleWorker
 
 from service.checkins.outbox import relay_pending, sweep_stuck
 from service.classify.classifier import CheckInText
+from service.integrations.delivery import enqueue_due
 from service.knowledge.embedder import set_encoder_threads
 from service.lib.queue import QUEUE_NAMES, enqueue_batch, queues
 from service.persistence.models import OutboxEvent
 from service.safety_questions.service import expire_questions
+from workers import jobs
 from workers.context import JobContext
 
 log = structlog.get_logger(__name__)
@@ -44,6 +46,17 @@ def expire_once(ctx: JobContext) -> int:
         return expire_questions(session, answer_hours=ctx.settings.safety_question_answer_hours)
 
 
+def deliver_due_once(ctx: JobContext) -> int:
+    """Enqueue the webhook deliveries that are due; returns how many jobs were queued."""
+    with ctx.db.unit_of_work() as session:
+        return enqueue_due(
+            session,
+            ctx.redis,
+            now=jobs.webhook_clock(),
+            timeout=ctx.settings.webhook_timeout_seconds,
+        )
+
+
 def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
     """Relay often, sweep now and then, until ``stop`` is set."""
     sweep_every = max(1, int(30 / ctx.settings.relay_interval_seconds))
@@ -54,6 +67,7 @@ def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
             sent = relay_once(ctx)
             if sent:
                 log.info("relayed outbox events", count=sent)
+            deliver_due_once(ctx)
             rounds += 1
             if rounds % sweep_every == 0:
                 if swept := sweep_once(ctx):

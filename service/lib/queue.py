@@ -5,17 +5,22 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 
 HIGH = "attune-high"  # urgent risk: safety responses jump the line
 DEFAULT = "attune-default"
-QUEUE_NAMES = (HIGH, DEFAULT)  # a worker drains HIGH before DEFAULT
+LOW = "attune-low"  # outbound webhooks: a slow receiver never delays a check-in
+QUEUE_NAMES = (HIGH, DEFAULT, LOW)  # a worker drains HIGH, then DEFAULT, then LOW
 
 CLASSIFY_JOB = "workers.jobs.classify_checkin"
 ADVISE_JOB = "workers.jobs.advise_checkin"
 BATCH_JOB = "workers.jobs.process_checkins"
+DELIVER_JOB = "workers.jobs.deliver_webhook"
 
 # Backoff for transient failures (database restart, model hiccup); then the dead-letter registry.
 RETRY = Retry(max=3, interval=[2, 10, 30])
@@ -72,3 +77,49 @@ def enqueue_batch(redis: Redis, checkin_ids: Sequence[uuid.UUID], *, timeout: in
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
     )
+
+
+def delivery_job_id(delivery_id: uuid.UUID, attempt: int, due: datetime) -> str:
+    """One id per attempt of a delivery and the time it fell due."""
+    return f"webhook-{delivery_id}-{attempt}-{round(due.timestamp() * 1000)}"
+
+
+_WAITING = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED})
+
+
+def waiting_job_ids(redis: Redis, job_ids: Sequence[str]) -> set[str]:
+    """Those of ``job_ids`` queued or running now (one round trip)."""
+    jobs = Job.fetch_many(list(job_ids), connection=redis)
+    return {j.id for j in jobs if j is not None and j.get_status(refresh=False) in _WAITING}
+
+
+def enqueue_delivery(redis: Redis, delivery_id: uuid.UUID, job_id: str, *, timeout: float) -> bool:
+    """Queue one webhook attempt on LOW; False if a job with ``job_id`` is already waiting.
+
+    No RQ retries: the delivery's own schedule decides when to try again.
+    """
+    queue = Queue(LOW, connection=redis)
+    for _ in range(2):
+        try:
+            queue.enqueue_call(
+                DELIVER_JOB,
+                args=(str(delivery_id),),
+                job_id=job_id,
+                timeout=int(timeout) + 30,  # past the HTTP timeout: the job records the outcome
+                result_ttl=300,
+                failure_ttl=7 * 24 * 3600,
+                unique=True,
+            )
+        except DuplicateJobError:
+            try:
+                old = Job.fetch(job_id, connection=redis)
+            except NoSuchJobError:
+                continue  # expired just now
+            if old.get_status() in _WAITING:
+                return False
+            # It ran and the delivery is still due in the same state (it failed before it
+            # could claim it): replace the finished job.
+            old.delete()
+        else:
+            return True
+    return False
