@@ -10,6 +10,7 @@ import click
 from pydantic import ValidationError
 
 from service.cli.coaches import coaches
+from service.cli.integrations import integrations
 from service.cli.webhooks import webhooks
 from service.lib.logging import configure_logging
 from service.settings import Settings, use_settings
@@ -376,6 +377,7 @@ def users_rotate_token(user_id: uuid.UUID, quiet: bool, data_dir: Path | None) -
 
 
 cli.add_command(coaches)
+cli.add_command(integrations)
 cli.add_command(webhooks)
 
 
