@@ -120,8 +120,9 @@ def fan_out(session: Session, events: list[OutboxEvent], *, now: datetime | None
                     updated_at=moment,
                 )
                 .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
+                .returning(WebhookDelivery.id)
             )
-            created += result.rowcount  # type: ignore[attr-defined]
+            created += len(result.all())
     release_held(session)  # those whose check-in was read meanwhile go now (or never)
     return created
 
