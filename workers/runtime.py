@@ -11,9 +11,11 @@ from datetime import timedelta
 import structlog
 from rq import SimpleWorker
 
+from service.api.idempotency import purge_expired_idempotency_keys
 from service.checkins.outbox import relay_pending, sweep_stuck
 from service.classify.classifier import CheckInText
 from service.integrations.delivery import enqueue_due
+from service.integrations.inbound import purge_receipts
 from service.knowledge.embedder import set_encoder_threads
 from service.lib.queue import QUEUE_NAMES, enqueue_batch, queues
 from service.persistence.models import OutboxEvent
@@ -46,6 +48,14 @@ def expire_once(ctx: JobContext) -> int:
         return expire_questions(session, answer_hours=ctx.settings.safety_question_answer_hours)
 
 
+def purge_once(ctx: JobContext) -> int:
+    """Forget idempotency keys and inbound webhook receipts past their window."""
+    with ctx.db.unit_of_work() as session:
+        keys = purge_expired_idempotency_keys(session)
+        receipts = purge_receipts(session)
+    return keys + receipts
+
+
 def deliver_due_once(ctx: JobContext) -> int:
     """Enqueue the webhook deliveries that are due; returns how many jobs were queued."""
     with ctx.db.unit_of_work() as session:
@@ -73,6 +83,7 @@ def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
                 if swept := sweep_once(ctx):
                     log.warning("re-enqueued stuck check-ins", count=swept)
                 expire_once(ctx)
+                purge_once(ctx)
         except Exception:
             # Database or Redis blip: keep the loop alive; pending events stay in the outbox.
             log.exception("relay round failed; will retry")

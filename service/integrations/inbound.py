@@ -190,3 +190,16 @@ async def receive_async(
             return _replay(receipt, fingerprint(body))
 
         return await db.run(replay)
+
+
+RECEIPT_TTL_HOURS = 24
+
+
+def purge_receipts(session: Session, *, older_than_hours: float = RECEIPT_TTL_HOURS) -> int:
+    """Forget inbound receipts past their window: a message that old fails the 5-minute
+    timestamp check before its id is looked at, so its receipt protects nothing any more."""
+    result = session.execute(
+        text("DELETE FROM webhook_receipts WHERE created_at < now() - make_interval(hours => :h)"),
+        {"h": older_than_hours},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -291,3 +291,25 @@ def test_concurrent_deliveries_of_one_message_write_one_checkin(
     assert len({a.json()["id"] for a in answers}) == 1
     assert counts(database)["checkins"] == 1
     assert counts(database)["users"] == 1
+
+
+def test_the_scheduler_forgets_receipts_and_idempotency_keys_past_their_window(
+    client: Any, database: Database, job_context: Any
+) -> None:
+    from sqlalchemy import text
+
+    from workers.runtime import purge_once
+
+    integration_id, secret = make_integration(database)
+    for n in range(2):
+        body = raw({**BODY, "text": f"evening number {n}"})
+        assert push(client, integration_id, body, signed(secret, body)).status_code == 202
+    with database.unit_of_work() as session:
+        session.execute(
+            text(
+                "UPDATE webhook_receipts SET created_at = now() - interval '25 hours'"
+                " WHERE webhook_id = (SELECT min(webhook_id) FROM webhook_receipts)"
+            )
+        )
+    assert purge_once(job_context) == 1
+    assert counts(database)["webhook_receipts"] == 1
