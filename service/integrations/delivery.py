@@ -187,10 +187,12 @@ def _claim(
         return None
     sub = session.get(WebhookSubscription, delivery.subscription_id)
     integration = session.get(Integration, sub.integration_id) if sub else None
-    if sub is None or sub.status != "active" or integration is None:
-        delivery.status, delivery.next_attempt_at = "cancelled", None
-        return None
-    if integration.status != "active":
+    if (
+        sub is None
+        or sub.status != "active"
+        or integration is None
+        or integration.status != "active"
+    ):
         delivery.status, delivery.next_attempt_at = "cancelled", None
         return None
     lease = timedelta(seconds=timeout) + STALE_SENDING
@@ -233,6 +235,16 @@ def _record(
     rng: random.Random | None,
 ) -> str:
     """Log the attempt and move the delivery (and maybe its subscription) on."""
+    delivery = session.scalar(
+        select(WebhookDelivery).where(WebhookDelivery.id == claim.delivery_id).with_for_update()
+    )
+    sub = session.scalar(
+        select(WebhookSubscription)
+        .where(WebhookSubscription.id == claim.subscription_id)
+        .with_for_update()
+    )
+    if delivery is None or sub is None:
+        return "cancelled"  # deleted (with its log) while we were sending
     session.add(
         WebhookAttempt(
             delivery_id=claim.delivery_id,
@@ -244,16 +256,6 @@ def _record(
             response_snippet=response.snippet,
         )
     )
-    delivery = session.scalar(
-        select(WebhookDelivery).where(WebhookDelivery.id == claim.delivery_id).with_for_update()
-    )
-    sub = session.scalar(
-        select(WebhookSubscription)
-        .where(WebhookSubscription.id == claim.subscription_id)
-        .with_for_update()
-    )
-    if delivery is None or sub is None:
-        return "cancelled"  # deleted while we were sending
     if delivery.status != "sending" or delivery.attempts != claim.attempt:
         return delivery.status  # redelivered or cancelled meanwhile: only the log changes
     delivery.last_status_code = response.status_code

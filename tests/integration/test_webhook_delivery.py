@@ -59,6 +59,7 @@ PROBLEM = "application/problem+json"
 
 @dataclass
 class Received:
+    path: str
     headers: dict[str, str]
     body: bytes
     verified: bool
@@ -72,6 +73,7 @@ class Receiver:
     secret: str = ""
     fail_first: int = 0
     status: int = 200
+    by_path: dict[str, tuple[str, int]] = field(default_factory=dict)  # path: (secret, status)
     delay: float = 0.0  # seconds before answering (a slow receiver)
     requests: list[Received] = field(default_factory=list)
 
@@ -84,14 +86,15 @@ class Receiver:
             if not message.get("more_body"):
                 break
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        secret, status = self.by_path.get(scope["path"], (self.secret, self.status))
         try:
-            Webhook(self.secret).verify(body, headers)
+            Webhook(secret).verify(body, headers)
             verified = True
         except WebhookVerificationError:
             verified = False
         seen = sum(1 for r in self.requests if r.headers["webhook-id"] == headers["webhook-id"])
-        status = 500 if seen < self.fail_first else self.status
-        self.requests.append(Received(headers, body, verified, status))
+        status = 500 if seen < self.fail_first else status
+        self.requests.append(Received(scope["path"], headers, body, verified, status))
         if self.delay:
             await asyncio.sleep(self.delay)
         text = f"failure {seen + 1}: try later" if status == 500 else f"answer {status}"
@@ -312,6 +315,39 @@ def test_410_disables_the_subscription_and_cancels_what_waits(
     assert event.payload["reason"] == sub.disabled_reason
 
 
+def test_the_integrations_other_subscriptions_hear_of_the_disable(
+    receiver: tuple[Receiver, str], database: Database, ctx: Any, clock: FakeClock
+) -> None:
+    from structlog.testing import capture_logs
+
+    from workers.runtime import relay_once
+
+    app, url = receiver
+    integration_id = _integration(database)
+    gone_id, gone_secret = _subscription(database, url + "/gone", integration_id=integration_id)
+    ops_id, ops_secret = _subscription(database, url + "/ops", integration_id=integration_id)
+    with database.unit_of_work() as session:
+        session.get(WebhookSubscription, ops_id).events = ["subscription.disabled"]
+    app.by_path = {"/hooks/gone": (gone_secret, 410), "/hooks/ops": (ops_secret, 200)}
+    _delivery(database, gone_id, due=clock.now)
+    with capture_logs() as logs:
+        _schedule_and_run(ctx)
+    (warning,) = [e for e in logs if e["log_level"] == "warning"]
+    assert warning["event"] == "webhook subscription disabled"
+    assert warning["subscription_id"] == str(gone_id)
+    assert "checkin.received" not in str(logs) and "whsec_" not in str(logs)
+
+    relay_once(ctx)  # the fan-out turns the outbox event into a delivery to the other one
+    clock.now = datetime.now(UTC) + timedelta(seconds=1)
+    assert _schedule_and_run(ctx) == 1
+    told = [r for r in app.requests if r.path == "/hooks/ops"]
+    assert len(told) == 1 and told[0].verified
+    message = json.loads(told[0].body)
+    assert message["type"] == "subscription.disabled"
+    assert message["data"]["subscription_id"] == str(gone_id)
+    assert message["data"]["reason"] == "the receiver answered 410 Gone"
+
+
 def test_a_disabled_subscription_gets_nothing(
     receiver: tuple[Receiver, str], database: Database, ctx: Any, clock: FakeClock
 ) -> None:
@@ -328,6 +364,20 @@ def test_a_disabled_subscription_gets_nothing(
     assert app.requests == []
     assert {_get(database, WebhookDelivery, i).status for i in (waiting, late)} == {"cancelled"}
     assert _disabled_events(database) == []  # the operator asked for it: nobody to tell
+
+
+def test_a_disabled_integration_gets_nothing(
+    receiver: tuple[Receiver, str], database: Database, ctx: Any, clock: FakeClock
+) -> None:
+    app, url = receiver
+    integration_id = _integration(database)
+    sub_id, app.secret = _subscription(database, url, integration_id=integration_id)
+    delivery_id = _delivery(database, sub_id, due=clock.now)
+    with database.unit_of_work() as session:
+        session.get(Integration, integration_id).status = "disabled"
+    _schedule_and_run(ctx)
+    assert app.requests == []
+    assert _get(database, WebhookDelivery, delivery_id).status == "cancelled"
 
 
 def test_a_receiver_that_times_out_counts_as_a_failure(
