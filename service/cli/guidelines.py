@@ -43,12 +43,13 @@ def eval_guidelines_command(
         raise click.ClickException(str(exc)) from None
     if not cases:
         raise click.ClickException(f"no cases match {pattern!r} in {cases_dir or 'evals/cases/'}")
-    configure_logging("critical", json=settings.log_json)  # failures are in the report
+    cache = settings.environment != "test"
+    configure_logging("critical", json=settings.log_json, cache=cache)  # failures: the report
     try:
         return _run(settings, cases, backend=backend, judge=judge, judge_url=judge_url,
                     update_baseline=update_baseline, reports_dir=reports_dir)  # fmt: skip
     finally:
-        configure_logging(settings.log_level, json=settings.log_json)
+        configure_logging(settings.log_level, json=settings.log_json, cache=cache)
 
 
 def _run(

@@ -25,7 +25,9 @@ def _settings(data_dir: Path | None = None, **overrides: object) -> Settings:
     except ValidationError as exc:
         raise click.ClickException(f"invalid configuration: {exc}") from None
     use_settings(settings)
-    configure_logging(settings.log_level, json=settings.log_json)
+    configure_logging(
+        settings.log_level, json=settings.log_json, cache=settings.environment != "test"
+    )
     return settings
 
 

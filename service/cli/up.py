@@ -66,7 +66,9 @@ def api_from_environment() -> Litestar:
     from service.settings import get_settings
 
     settings = get_settings()
-    configure_logging(settings.log_level, json=settings.log_json)
+    configure_logging(
+        settings.log_level, json=settings.log_json, cache=settings.environment != "test"
+    )
     assert settings.database_url and settings.redis_url
     configure_encryption(settings)
     return _api(

@@ -8,8 +8,11 @@ import sys
 import structlog
 
 
-def configure_logging(level: str = "info", *, json: bool = False) -> None:
-    """Route stdlib and structlog output through one renderer at ``level``."""
+def configure_logging(level: str = "info", *, json: bool = False, cache: bool = True) -> None:
+    """Route stdlib and structlog output through one renderer at ``level``.
+
+    ``cache``: loggers keep their configuration after first use (faster). Off in the test
+    environment: a cached logger would ignore a later test's log capture."""
     numeric = getattr(logging, level.upper(), logging.INFO)
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
@@ -23,7 +26,7 @@ def configure_logging(level: str = "info", *, json: bool = False) -> None:
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=cache,
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
