@@ -7,8 +7,6 @@ The SSE test runs the app under a real uvicorn server and reads the stream over 
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from litestar.testing import TestClient
 from sqlalchemy import select
 
@@ -24,6 +21,7 @@ from service.conversations.chat import ChatEngine
 from service.lib.llm import LLMGateway
 from service.persistence.models import Conversation, Escalation, Generation
 from tests.integration.conftest import KNOWLEDGE, auth, make_user
+from tests.support.http_server import serve
 from tests.support.scripted_llm import ScriptedLLM
 
 pytestmark = pytest.mark.integration
@@ -64,18 +62,8 @@ def model_server(
 
     gateway = LLMGateway(llm.base_url, llm.model, "k", timeout=5.0, max_retries=0)
     app = create_app(database, redis, _engine(database, embedder, gateway))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(app) as base_url:
+        yield base_url
     gateway.close()
 
 

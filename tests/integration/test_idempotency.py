@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import func, select, text
 
@@ -39,6 +34,7 @@ from service.persistence.models import (
     User,
 )
 from tests.integration.conftest import KNOWLEDGE, auth, make_user
+from tests.support.http_server import serve
 from tests.support.scripted_llm import ScriptedLLM
 
 pytestmark = pytest.mark.integration
@@ -61,25 +57,6 @@ def _engine(database: Database, embedder: Any, gateway: LLMGateway | None) -> Ch
     return ChatEngine(
         database, embedder=lambda: embedder, gateway=lambda: gateway, knowledge_dir=KNOWLEDGE
     )
-
-
-@contextmanager
-def serve(app: Litestar) -> Iterator[str]:
-    """The app under uvicorn on a free port, for as long as the block runs."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture

@@ -5,17 +5,15 @@ compressed clock for the delivery schedule."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import uvicorn
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from tests.support.http_server import serve
 
 # --- the receiver -------------------------------------------------------------------------
 
@@ -66,32 +64,12 @@ class Receiver:
         await send({"type": "http.response.body", "body": text.encode()})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def receiver() -> Iterator[tuple[Receiver, str]]:
     """A receiver on a free port, and its URL; stopped cleanly after the test."""
     app = Receiver()
-    port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
-        timeout_graceful_shutdown=2,
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="webhook-receiver", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "receiver did not start"
-        time.sleep(0.01)
-    yield app, f"http://127.0.0.1:{port}/hooks"
-    server.should_exit = True
-    thread.join(10)
-    assert not thread.is_alive()
+    with serve(app, lifespan="off") as base_url:
+        yield app, f"{base_url}/hooks"
 
 
 class FakeClock:
