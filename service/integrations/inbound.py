@@ -158,8 +158,9 @@ def receive(
             shared_with_partner=data.shared_with_partner,
         ),
     )
-    response = {"id": str(accepted.id), "status": accepted.status,
-                "links": {"self": accepted.link}}  # fmt: skip
+    response = jsonb_order(
+        {"id": str(accepted.id), "status": accepted.status, "links": {"self": accepted.link}}
+    )
     session.execute(
         text(
             "UPDATE webhook_receipts SET response = CAST(:r AS jsonb)"
@@ -168,6 +169,15 @@ def receive(
         {"r": json.dumps(response), "i": integration.id, "w": webhook_id},
     )
     return InboundOutcome(202, response)
+
+
+def jsonb_order(value: dict[str, Any]) -> dict[str, Any]:
+    """``value`` with its keys in the order Postgres' jsonb gives them back (shorter first, then
+    bytewise), so that a replayed answer is byte for byte the first one."""
+    return {
+        k: jsonb_order(v) if isinstance(v, dict) else v
+        for k, v in sorted(value.items(), key=lambda kv: (len(kv[0].encode()), kv[0].encode()))
+    }
 
 
 class ReplayRaceError(Exception):
