@@ -158,6 +158,11 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     """How long a caller's ``Idempotency-Key`` and its first response are kept."""
 
+    # coach dashboard (docs/dashboard.md)
+    dashboard_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    """How long a dashboard login lasts (the cookie is HttpOnly, SameSite=Lax, and Secure when
+    ENVIRONMENT=production; logging out ends it at once)."""
+
     @model_validator(mode="after")
     def _refuse_weak_production_config(self) -> Settings:
         if self.environment != "production":

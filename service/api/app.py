@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import secrets
 import uuid
 from typing import Any
 
@@ -18,6 +19,7 @@ from redis import Redis
 
 from service import __version__
 from service.accounts.callers import CallerCache
+from service.accounts.controllers import MeController
 from service.api.auth import (
     provide_async_db,
     provide_bearer_token,
@@ -31,10 +33,13 @@ from service.checkins.partner_controllers import PartnerController
 from service.conversations.chat import ChatEngine
 from service.conversations.controllers import ConversationController
 from service.couples.controllers import CoupleController
+from service.dashboard.routes import dashboard_routes
+from service.dashboard.web import template_config
 from service.escalations.controllers import EscalationController
 from service.integrations.admin_controllers import WebhookAdminController
 from service.integrations.controllers import IntegrationCheckInController
 from service.knowledge.embedder import Embedder
+from service.lib.crypto import CipherNotConfiguredError, current_cipher
 from service.lib.db import AsyncDatabase, Database
 from service.lib.llm import LLMGateway
 from service.safety_questions.controllers import SafetyQuestionController
@@ -126,8 +131,10 @@ def create_app(
     async def close_async_db(app: Litestar) -> None:
         await app.state.adb.dispose()
 
+    secure_cookies = settings.environment == "production"
     return Litestar(
         route_handlers=[
+            *dashboard_routes(dashboard_csrf_secret(), secure_cookies=secure_cookies),
             healthz,
             readyz,
             CheckInController,
@@ -138,6 +145,7 @@ def create_app(
             SafetyQuestionController,
             IntegrationCheckInController,
             WebhookAdminController,
+            MeController,
         ],
         on_startup=[open_async_db],
         on_shutdown=[close_async_db],
@@ -154,12 +162,30 @@ def create_app(
         middleware=[request_id_middleware, idempotency_middleware],
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
         request_max_body_size=MAX_BODY_BYTES,
-        state=State({"db": db, "redis": redis, "callers": cache}),
+        template_config=template_config(),
+        state=State(
+            {
+                "db": db,
+                "redis": redis,
+                "callers": cache,
+                "dashboard_session_hours": settings.dashboard_session_hours,
+                "dashboard_secure_cookies": secure_cookies,
+            }
+        ),
         # Strict: "3" is not a mood and true is not a number; say so instead of coercing.
         plugins=[PydanticPlugin(validate_strict=True)],
         logging_config=None,  # structlog owns logging (service/lib/logging.py)
         debug=False,
     )
+
+
+def dashboard_csrf_secret() -> str:
+    """The dashboard's CSRF secret: derived from the encryption key, so that every API process
+    accepts the tokens of the others; a random one when no key is configured (one process)."""
+    try:
+        return current_cipher().derive("attune-dashboard-csrf")
+    except CipherNotConfiguredError:
+        return secrets.token_hex(32)
 
 
 def default_ask_config() -> AskingConfig:

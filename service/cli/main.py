@@ -378,6 +378,38 @@ def users_rotate_token(user_id: uuid.UUID, quiet: bool, data_dir: Path | None) -
         )
 
 
+@users.command("set-password")
+@click.argument("name")
+@click.option(
+    "--password-stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Read the password from standard input (for scripts; nothing on the command line).",
+)
+@data_dir_option
+def users_set_password(name: str, from_stdin: bool, data_dir: Path | None) -> None:
+    """Give coach or admin NAME a dashboard password (login name: NAME). Their open dashboard
+    sessions end."""
+    from service.cli.runtime import database
+    from service.dashboard.auth import MIN_PASSWORD, set_password
+    from service.errors import DomainError
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password must be at least {MIN_PASSWORD} characters long")
+    settings = _settings(data_dir)
+    with database(settings) as handle:
+        try:
+            with handle.db.unit_of_work() as session:
+                set_password(session, name, password)
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from None
+    click.echo(f"{name} can log in at /dashboard/login")
+
+
 cli.add_command(coaches)
 cli.add_command(integrations)
 cli.add_command(webhooks)

@@ -21,8 +21,8 @@ Status = Literal["open", "acknowledged", "resolved"]
 class HandlingBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    # Accepted for clients that send one; there is no place to keep it yet, so it is not
-    # stored (and never logged: it may describe the partner's situation).
+    # Kept with the escalation, encrypted (never logged: it may describe the partner's
+    # situation); coaches see the notes in the dashboard.
     note: str | None = Field(default=None, max_length=1000)
 
 
@@ -67,8 +67,11 @@ class EscalationController(Controller):
         data: Annotated[HandlingBody | None, Body()] = None,
     ) -> dict[str, Any]:
         """open -> acknowledged; anything else is a 409 naming the current status."""
+        note = data.note if data else None
         return await call.run(
-            lambda s, user: escalation_view(Escalations(s).acknowledge(user, escalation_id))
+            lambda s, user: escalation_view(
+                Escalations(s).acknowledge(user, escalation_id, note=note)
+            )
         )
 
     @post("/{escalation_id:uuid}/resolve", status_code=200)
@@ -79,6 +82,7 @@ class EscalationController(Controller):
         data: Annotated[HandlingBody | None, Body()] = None,
     ) -> dict[str, Any]:
         """open or acknowledged -> resolved; anything else is a 409 naming the current status."""
+        note = data.note if data else None
         return await call.run(
-            lambda s, user: escalation_view(Escalations(s).resolve(user, escalation_id))
+            lambda s, user: escalation_view(Escalations(s).resolve(user, escalation_id, note=note))
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -24,12 +25,13 @@ from service.integrations.events import (
     escalation_event,
 )
 from service.lib.crypto import open_spans
-from service.persistence.models import CoachAssignment, Escalation, User
+from service.persistence.models import CoachAssignment, Escalation, EscalationNote, User
 
 log = structlog.get_logger(__name__)
 
 STATUSES = ("open", "acknowledged", "resolved")
 MAX_PAGE = 100
+MAX_NOTE = 1000
 # What a coach may read of an evidence span: where it is and why, never more of the text.
 SPAN_FIELDS = ("quote", "start", "end", "label")
 # Allowed moves: action -> (statuses it may start from, status it leads to).
@@ -98,15 +100,32 @@ class Escalations:
             raise NotFoundError("escalation not found")
         return escalation
 
-    def acknowledge(self, caller: User, escalation_id: uuid.UUID) -> Escalation:
+    def acknowledge(
+        self, caller: User, escalation_id: uuid.UUID, *, note: str | None = None
+    ) -> Escalation:
         """A coach has seen it and is on it: open -> acknowledged."""
-        return self._move(caller, escalation_id, "acknowledge")
+        return self._move(caller, escalation_id, "acknowledge", note)
 
-    def resolve(self, caller: User, escalation_id: uuid.UUID) -> Escalation:
+    def resolve(
+        self, caller: User, escalation_id: uuid.UUID, *, note: str | None = None
+    ) -> Escalation:
         """Handled: open or acknowledged -> resolved."""
-        return self._move(caller, escalation_id, "resolve")
+        return self._move(caller, escalation_id, "resolve", note)
 
-    def _move(self, caller: User, escalation_id: uuid.UUID, action: str) -> Escalation:
+    def notes(self, caller: User, escalation_id: uuid.UUID) -> builtins.list[EscalationNote]:
+        """The notes coaches left on an escalation in the caller's scope, oldest first."""
+        self.get(caller, escalation_id)
+        return list(
+            self.session.scalars(
+                select(EscalationNote)
+                .where(EscalationNote.escalation_id == escalation_id)
+                .order_by(EscalationNote.id)
+            )
+        )
+
+    def _move(
+        self, caller: User, escalation_id: uuid.UUID, action: str, note: str | None = None
+    ) -> Escalation:
         sources, target = TRANSITIONS[action]
         # The row lock makes two coaches acting at once take turns: the second one sees the
         # first one's status and gets a conflict instead of silently overwriting it.
@@ -129,6 +148,15 @@ class Escalations:
         else:
             escalation.resolved_at = now
         escalation.handled_by = caller.id
+        if note and note.strip():
+            if len(note) > MAX_NOTE:
+                raise InvalidInputError(f"a note must be at most {MAX_NOTE} characters")
+            self.session.add(
+                EscalationNote(
+                    escalation_id=escalation.id, author_id=caller.id, action=action,
+                    note=note.strip(),
+                )
+            )  # fmt: skip
         escalation_event(
             self.session,
             ESCALATION_ACKNOWLEDGED if target == "acknowledged" else ESCALATION_RESOLVED,

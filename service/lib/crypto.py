@@ -22,7 +22,12 @@ class FieldCipher:
     """Fernet (AES-128-CBC + HMAC-SHA256) for note text; keys rotate by listing old ones after."""
 
     def __init__(self, key: str | bytes) -> None:
-        self._fernet = Fernet(key if isinstance(key, bytes) else key.encode())
+        self._key = key if isinstance(key, bytes) else key.encode()
+        self._fernet = Fernet(self._key)
+
+    def derive(self, purpose: str) -> str:
+        """A secret for ``purpose`` derived from the key (one secret for operators to keep)."""
+        return hmac.new(self._key, purpose.encode(), hashlib.sha256).hexdigest()
 
     def encrypt(self, plaintext: str) -> bytes:
         return self._fernet.encrypt(plaintext.encode("utf-8"))

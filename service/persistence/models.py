@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Computed,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -81,6 +82,15 @@ class User(Base):
         ForeignKey("couples.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Dashboard login (coaches and admins only): `attune users set-password NAME`.
+    username: Mapped[str | None] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # A partner's consent: their coach may read their words (text, evidence quotes). Off until
+    # they turn it on; labels, levels and trends are shown to the coach without it.
+    coach_can_read_text: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    consent_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     couple: Mapped[Couple | None] = relationship(back_populates="partners")
 
@@ -614,3 +624,82 @@ class WebhookAttempt(Base):
     latency_ms: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(200))
     response_snippet: Mapped[str | None] = mapped_column(String(200))
+
+
+class EscalationNote(Base):
+    """A coach's note on an escalation, kept with the action it came with (encrypted: it
+    describes a partner's situation)."""
+
+    __tablename__ = "escalation_notes"
+    __table_args__ = (
+        CheckConstraint("action IN ('acknowledge', 'resolve', 'note')", name="action_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    escalation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who read or did what, when, from where: every coach read of a couple, a check-in or
+    evidence, and every action (issue 14). Never the words read, only what was opened."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(48))
+    subject_type: Mapped[str | None] = mapped_column(String(24))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    couple_id: Mapped[uuid.UUID | None] = mapped_column(UUID)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WeeklyRollup(Base):
+    """One couple's week in numbers (the dashboard's trends), recomputed idempotently."""
+
+    __tablename__ = "weekly_rollups"
+
+    couple_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("couples.id", ondelete="CASCADE"), primary_key=True
+    )
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)  # a Monday (UTC)
+    checkins: Mapped[int] = mapped_column(Integer, default=0)
+    # {user_id: {"checkins", "mood_mean", "connection_mean"}}
+    partners: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    mood_mean: Mapped[float | None] = mapped_column(Float)
+    connection_mean: Mapped[float | None] = mapped_column(Float)
+    # Change of the means against the week before (None when either week has no value).
+    mood_trend: Mapped[float | None] = mapped_column(Float)
+    connection_trend: Mapped[float | None] = mapped_column(Float)
+    patterns: Mapped[dict[str, Any]] = mapped_column(default=dict)  # label -> count
+    burnout_signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    escalations: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DashboardSession(Base):
+    """A coach's or admin's dashboard login: the cookie holds a random token, the database
+    only its hash; logging out or disabling the account ends it at once."""
+
+    __tablename__ = "dashboard_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(String(64))

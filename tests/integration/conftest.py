@@ -19,7 +19,8 @@ from tests.conftest import KNOWLEDGE
 pytestmark = pytest.mark.integration
 
 _TRANSIENT_TABLES = (
-    "webhook_attempts, webhook_deliveries, webhook_subscriptions, webhook_receipts,"
+    "audit_log, escalation_notes, weekly_rollups, dashboard_sessions,"
+    " webhook_attempts, webhook_deliveries, webhook_subscriptions, webhook_receipts,"
     " integration_users, integrations, idempotency_keys,"
     " safety_questions, generations, escalations, messages, conversations, coach_assignments, tips,"
     " classifications, outbox_events, checkins, users, couples"
