@@ -1,0 +1,1 @@
+"""The coach dashboard: server-rendered pages (Jinja + htmx) inside the service."""
