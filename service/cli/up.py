@@ -202,6 +202,7 @@ def run_up(settings: Settings) -> int:
             f"attune: API on http://{settings.host}:{settings.port}"
             f" ({api} process{'es' if api > 1 else ''}; Ctrl-C to stop)"
         )
+        click.echo(f"attune: coach dashboard on http://{settings.host}:{settings.port}/dashboard")
         signal.signal(signal.SIGTERM, previous)
         serve_api(settings)
         return 0
