@@ -10,6 +10,7 @@ import structlog
 
 from service.checkins.batch import BatchDeps, run_batch
 from service.checkins.pipeline import advise_stage, classify_stage
+from service.dashboard.rollups import compute_rollups
 from service.integrations.delivery import deliver
 from service.lib.queue import enqueue_advise
 from service.safety_questions.service import AskingConfig
@@ -123,3 +124,13 @@ def deliver_webhook(delivery_id: str) -> str:
             timeout=ctx.settings.webhook_timeout_seconds,
             clock=webhook_clock,
         )
+
+
+def compute_weekly_rollups() -> int:
+    """Recompute every couple's recent weekly rollups (service/dashboard/rollups.py)."""
+    ctx = current()
+    with structlog.contextvars.bound_contextvars(stage="rollups"):
+        with ctx.db.unit_of_work() as session:
+            written = compute_rollups(session)
+        log.info("weekly rollups computed", rows_written=written)
+    return written

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from rq import SimpleWorker
@@ -17,7 +17,7 @@ from service.classify.classifier import CheckInText
 from service.integrations.delivery import enqueue_due
 from service.integrations.inbound import purge_receipts
 from service.knowledge.embedder import set_encoder_threads
-from service.lib.queue import QUEUE_NAMES, enqueue_batch, queues
+from service.lib.queue import QUEUE_NAMES, enqueue_batch, enqueue_rollups, queues, rollups_slot
 from service.persistence.models import OutboxEvent
 from service.safety_questions.service import expire_questions
 from workers import jobs
@@ -67,6 +67,11 @@ def deliver_due_once(ctx: JobContext) -> int:
         )
 
 
+def rollups_once(ctx: JobContext, now: datetime | None = None) -> bool:
+    """Queue the weekly rollups once per time slot; True if this call queued them."""
+    return enqueue_rollups(ctx.redis, slot=rollups_slot(now or datetime.now(UTC)))
+
+
 def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
     """Relay often, sweep now and then, until ``stop`` is set."""
     sweep_every = max(1, int(30 / ctx.settings.relay_interval_seconds))
@@ -84,6 +89,7 @@ def run_scheduler(ctx: JobContext, stop: threading.Event) -> None:
                     log.warning("re-enqueued stuck check-ins", count=swept)
                 expire_once(ctx)
                 purge_once(ctx)
+                rollups_once(ctx)
         except Exception:
             # Database or Redis blip: keep the loop alive; pending events stay in the outbox.
             log.exception("relay round failed; will retry")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from service.cli.audit import audit
 from service.cli.coaches import coaches
 from service.cli.integrations import integrations
 from service.cli.webhooks import webhooks
@@ -410,6 +411,7 @@ def users_set_password(name: str, from_stdin: bool, data_dir: Path | None) -> No
     click.echo(f"{name} can log in at /dashboard/login")
 
 
+cli.add_command(audit)
 cli.add_command(coaches)
 cli.add_command(integrations)
 cli.add_command(webhooks)

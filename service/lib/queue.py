@@ -21,6 +21,8 @@ CLASSIFY_JOB = "workers.jobs.classify_checkin"
 ADVISE_JOB = "workers.jobs.advise_checkin"
 BATCH_JOB = "workers.jobs.process_checkins"
 DELIVER_JOB = "workers.jobs.deliver_webhook"
+ROLLUPS_JOB = "workers.jobs.compute_weekly_rollups"
+ROLLUPS_EVERY_SECONDS = 600  # the dashboard's weekly numbers are at most this old
 
 # Backoff for transient failures (database restart, model hiccup); then the dead-letter registry.
 RETRY = Retry(max=3, interval=[2, 10, 30])
@@ -123,3 +125,28 @@ def enqueue_delivery(redis: Redis, delivery_id: uuid.UUID, job_id: str, *, timeo
         else:
             return True
     return False
+
+
+def rollups_slot(now: datetime) -> int:
+    """The time slot ``now`` falls in: one rollup job per slot, whoever asks."""
+    return int(now.timestamp()) // ROLLUPS_EVERY_SECONDS
+
+
+def enqueue_rollups(redis: Redis, *, slot: int) -> bool:
+    """Queue the weekly rollups on DEFAULT once for ``slot``; False if that slot's job exists.
+
+    The job id is the slot, and a finished job is kept longer than a slot lasts, so every
+    scheduler (and every round of one) asking in the same slot finds it and adds nothing.
+    """
+    try:
+        Queue(DEFAULT, connection=redis).enqueue_call(
+            ROLLUPS_JOB,
+            job_id=f"rollups-{slot}",
+            timeout=600,
+            result_ttl=2 * ROLLUPS_EVERY_SECONDS,
+            failure_ttl=7 * 24 * 3600,
+            unique=True,
+        )
+    except DuplicateJobError:
+        return False
+    return True
