@@ -255,6 +255,8 @@ def _charts(
         )
     )
     rows.reverse()
+    # A partner who left may have points here but no check-in among the latest listed.
+    writers = _writers(session, list(writers.values()), {r.user_id for r in rows})
     order = list(writers)
     charts: dict[str, Any] = {}
     for key, title in (("mood", "Mood"), ("connection", "Connection")):
