@@ -403,7 +403,7 @@ def audit_rows(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
-class CoupleController(Controller):
+class CouplePagesController(Controller):
     path = "/dashboard"
     include_in_schema = False
 

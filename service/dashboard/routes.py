@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Router
 from litestar.di import Provide
 
-from service.dashboard.couples import CoupleController
+from service.dashboard.couples import CouplePagesController
 from service.dashboard.login import LoginController
 from service.dashboard.queue import QueueController
 from service.dashboard.web import EXCEPTION_HANDLERS, csrf_middleware, provide_visit, static_router
@@ -17,7 +17,7 @@ def dashboard_routes(csrf_secret: str, *, secure_cookies: bool) -> list[Any]:
     """Route handlers to mount on the app: the pages (CSRF-protected) and the static assets."""
     pages = Router(
         path="/",
-        route_handlers=[LoginController, QueueController, CoupleController],
+        route_handlers=[LoginController, QueueController, CouplePagesController],
         middleware=[csrf_middleware(csrf_secret, secure=secure_cookies)],
         exception_handlers=EXCEPTION_HANDLERS,
         dependencies={"visit": Provide(provide_visit)},
