@@ -110,7 +110,8 @@ class LoginController(Controller):
             viewer = session_user(session, token)
             if viewer is not None:
                 audit.record(session, actor_id=viewer.id, actor_role=viewer.role,
-                             action="logout", ip=ip)  # fmt: skip
+                             action="logout", ip=ip,
+                             user_agent=request.headers.get("user-agent"))  # fmt: skip
             close_session(session, token)
 
         await db.run(end)

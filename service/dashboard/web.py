@@ -143,6 +143,7 @@ def page(
         template_name=name,
         context=context,
         status_code=status_code,
+        media_type="text/html",  # handlers may return Any (page or redirect): say what it is
         headers={"Cache-Control": "no-store"},
     )
 

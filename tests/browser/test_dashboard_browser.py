@@ -248,7 +248,9 @@ def test_a_coach_sees_an_urgent_escalation_arrive_and_handles_it(
 
     # Acknowledge, then resolve, each with a note.
     acknowledge = page.locator("form[action$='/acknowledge']")
-    acknowledge.get_by_label("Note (optional)").fill("Called Pia; she is safe at her sister's.")
+    acknowledge.get_by_label("Note with the acknowledgement (optional)").fill(
+        "Called Pia; she is safe at her sister's."
+    )
     acknowledge.get_by_role("button", name="Acknowledge").click()
     expect(status).to_have_text("acknowledged")
     ledger.expect(carla, "acknowledge", escalation_id)
@@ -257,7 +259,9 @@ def test_a_coach_sees_an_urgent_escalation_arrive_and_handles_it(
     expect(page.locator("form[action$='/acknowledge']")).to_have_count(0)
 
     resolve = page.locator("form[action$='/resolve']")
-    resolve.get_by_label("Note (optional)").fill("Safety plan in place; police report filed.")
+    resolve.get_by_label("Note with the resolution (optional)").fill(
+        "Safety plan in place; police report filed."
+    )
     resolve.get_by_role("button", name="Resolve").click()
     expect(status).to_have_text("resolved")
     ledger.expect(carla, "resolve", escalation_id)

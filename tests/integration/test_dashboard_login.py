@@ -29,6 +29,7 @@ def coach(database: Database, name: str = "carla", role: str = "coach") -> str:
 def csrf(client: Any) -> str:
     page = client.get("/dashboard/login")
     assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")  # a browser must render it
     match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
     assert match, "the login form carries Litestar's CSRF field"
     return match.group(1)
@@ -84,6 +85,7 @@ def test_only_coaches_and_admins_with_the_right_password_get_in(
     }[who]
     answer = login(client, username, password)
     assert answer.status_code == 401
+    assert answer.headers["content-type"].startswith("text/html")
     assert "do not match" in answer.text
     assert SESSION_COOKIE not in answer.headers.get("set-cookie", "")
     assert audit_actions(database) == ["login_failed"]
