@@ -35,10 +35,16 @@ def on_validation_error(
     return problem(400, "Invalid request", "the request did not pass validation", errors=errors)
 
 
-def on_http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     title = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}.get(
         exc.status_code, "Request error"
     )
+    if exc.status_code == 404 and request.url.path.startswith("/dashboard/"):
+        # A person in a browser, not a client: the dashboard's own "not found" page.
+        from service.dashboard.web import page
+
+        context = {"status": 404, "title": title, "detail": "This page does not exist."}
+        return page(request, "error.html", context, status_code=404)
     return problem(exc.status_code, title, str(exc.detail or ""))
 
 

@@ -168,3 +168,14 @@ def test_partners_switch_their_consent(client: Any, database: Database) -> None:
         "/v1/me/consent", json={"coach_can_read_text": True}, headers=auth(coach_token)
     )
     assert refused.status_code == 403
+
+
+def test_an_unknown_dashboard_page_is_an_html_not_found_page(client: Any) -> None:
+    answer = client.get("/dashboard/no-such-page")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "This page does not exist." in answer.text
+    api = client.get("/v1/no-such-route")
+    assert api.status_code == 404 and api.headers["content-type"].startswith(
+        "application/problem+json"
+    )
