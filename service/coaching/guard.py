@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from service.lib import metrics
 from service.taxonomy import RiskLevel
 
 # Stable rule ids.
@@ -166,7 +167,9 @@ def check(output: Output, ctx: GuardContext) -> Verdict:
     found += _safety_first(output, ctx)
     found += _length(output)
     found += _structure(output)
-    return Verdict(tuple(found))
+    verdict = Verdict(tuple(found))
+    metrics.guard_rejected(verdict.rules_failed())
+    return verdict
 
 
 def check_sentence(sentence: str, ctx: GuardContext) -> Verdict:
@@ -300,8 +303,18 @@ def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
+# Contractions are grammar, not content: "haven't" in the other partner's note and in a
+# composed question is no leak. A possessive keeps its stem's weight ("gregor's" is a name).
+_CONTRACTION_ENDINGS = frozenset({"t", "re", "ve", "ll", "d", "m"})
+
+
 def _distinctive(word: str) -> bool:
     """Words too rare to turn up by chance: names, places, hobbies, private details."""
+    stem, apostrophe, ending = word.replace("’", "'").partition("'")
+    if apostrophe and ending in _CONTRACTION_ENDINGS:
+        return False
+    if apostrophe and ending == "s":
+        word = stem
     return len(word) >= 4 and word not in _common_words()
 
 

@@ -112,6 +112,23 @@ def test_the_other_partners_private_words_fail_but_the_writers_own_do_not() -> N
     assert verdict.rules_failed() == ["no_leak"]
 
 
+def test_contractions_are_grammar_not_a_leak_but_a_possessive_name_is() -> None:
+    # Found by the guideline evals: the composer's question "…but haven't found the moment
+    # for?" was refused because the other partner had written "Haven't told Stefan yet".
+    ctx = GuardContext(
+        risk_level=RiskLevel.NONE,
+        retrieved_ids=frozenset({"technology-as-a-bridge"}),
+        private_partner_texts=(
+            "Haven't told Stefan yet, he'll panic. Gregor's plan wouldn't wait.",
+        ),
+    )
+    question = "Is there something you've been wanting to tell me but haven't found the moment for?"
+    assert check(_tip(why=question), ctx).passed
+    assert check(_tip(why="Maybe it wouldn't hurt to ask."), ctx).passed
+    assert check(_tip(why="Ask about Gregor's plan."), ctx).rules_failed() == ["no_leak"]
+    assert check(_tip(why="Talk to Stefan."), ctx).rules_failed() == ["no_leak"]
+
+
 def test_a_long_shared_phrase_from_a_private_checkin_fails() -> None:
     ctx = GuardContext(
         risk_level=RiskLevel.NONE,
