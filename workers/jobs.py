@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from types import TracebackType
 
 import httpx
 import structlog
+from redis import Redis
+from rq.job import Job
 
 from service.checkins.batch import BatchDeps, run_batch
+from service.checkins.dead_letters import settle_dead_letter
 from service.checkins.pipeline import advise_stage, classify_stage
 from service.dashboard.rollups import compute_rollups
 from service.integrations.delivery import deliver
+from service.lib.failed_jobs import checkin_ids_of
 from service.lib.queue import enqueue_advise
 from service.safety_questions.service import AskingConfig
 from service.taxonomy import RiskLevel
@@ -134,3 +139,35 @@ def compute_weekly_rollups() -> int:
             written = compute_rollups(session)
         log.info("weekly rollups computed", rows_written=written)
     return written
+
+
+def pipeline_job_failed(
+    job: Job,
+    connection: Redis,
+    exc_type: type[BaseException] | None,
+    exc_value: BaseException | None,
+    traceback: TracebackType | None,
+) -> None:
+    """RQ failure callback of the pipeline jobs (service/lib/queue.py): once the job has no
+    retry left, its unfinished check-ins are marked failed and fail closed."""
+    if job.should_retry:
+        return  # RQ runs it again after its backoff; nothing is lost yet
+    ids = [uuid.UUID(c) for c in checkin_ids_of(job)]
+    if not ids:
+        return
+    reason = exc_type.__name__ if exc_type else "unknown"
+    with structlog.contextvars.bound_contextvars(job_id=job.id, stage="dead_letter"):
+        try:
+            with current().db.unit_of_work() as session:
+                outcome = settle_dead_letter(session, ids, reason=reason)
+        except Exception:
+            # Not raised: RQ would record this error as the job's failure instead of its own.
+            # The check-ins keep their status, so the sweeper sends them through again.
+            log.exception("dead-lettered check-ins not settled; the sweeper will retry them")
+            return
+        log.error(
+            "job failed for good; check-ins marked failed", reason=reason,
+            failed=[str(c) for c in outcome.failed],
+            failed_closed=[str(c) for c in outcome.failed_closed],
+            unprotected=[str(c) for c in outcome.unprotected],
+        )  # fmt: skip

@@ -70,6 +70,8 @@ def sweep_stuck(session: Session, *, older_than: timedelta) -> int:
     stuck = list(
         session.scalars(
             select(CheckIn.id)
+            # Not 'failed': a job gave up on those after its retries and they failed closed;
+            # an operator replays them (`attune jobs replay`), the sweeper would loop on them.
             .where(CheckIn.status.in_(("received", "classified")), CheckIn.updated_at < deadline)
             .with_for_update(skip_locked=True)
         )

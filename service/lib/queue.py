@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from redis import Redis
-from rq import Queue, Retry
+from rq import Callback, Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
@@ -26,6 +26,16 @@ ROLLUPS_EVERY_SECONDS = 600  # the dashboard's weekly numbers are at most this o
 
 # Backoff for transient failures (database restart, model hiccup); then the dead-letter registry.
 RETRY = Retry(max=3, interval=[2, 10, 30])
+# Called after every failure of a pipeline job; once no retry is left, the check-ins the job
+# could not finish are marked failed and fail closed (service/checkins/dead_letters.py).
+# By name: service/ never imports workers/.
+ON_PIPELINE_FAILURE = Callback("workers.jobs.pipeline_job_failed")
+PIPELINE_JOBS = (BATCH_JOB, CLASSIFY_JOB, ADVISE_JOB)
+
+
+def retry_meta(retry: Retry) -> dict[str, int]:
+    """RQ keeps a job's retries left but not its budget; a replay restores it from here."""
+    return {"retry_max": retry.max}
 
 
 def connect_redis(url: str) -> Redis:
@@ -46,6 +56,8 @@ def enqueue_classify(redis: Redis, checkin_id: uuid.UUID, *, timeout: int) -> No
         retry=RETRY,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
+        on_failure=ON_PIPELINE_FAILURE,
+        meta=retry_meta(RETRY),
     )
 
 
@@ -58,6 +70,8 @@ def enqueue_advise(redis: Redis, checkin_id: uuid.UUID, *, urgent: bool, timeout
         retry=RETRY,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
+        on_failure=ON_PIPELINE_FAILURE,
+        meta=retry_meta(RETRY),
         at_front=urgent,
     )
 
@@ -68,16 +82,23 @@ def batch_job_id(checkin_ids: Sequence[uuid.UUID]) -> str:
     return f"checkins-{len(checkin_ids)}-{digest[:24]}"
 
 
-def enqueue_batch(redis: Redis, checkin_ids: Sequence[uuid.UUID], *, timeout: int) -> None:
-    """One job for a micro-batch of check-ins: the whole pipeline, urgent ones first."""
+def enqueue_batch(
+    redis: Redis, checkin_ids: Sequence[uuid.UUID], *, timeout: int, retry: Retry = RETRY
+) -> None:
+    """One job for a micro-batch of check-ins: the whole pipeline, urgent ones first.
+
+    ``retry``: RETRY, or retries without waits where no RQ scheduler runs (burst drains, tests).
+    """
     Queue(DEFAULT, connection=redis).enqueue_call(
         BATCH_JOB,
         args=([str(c) for c in checkin_ids],),
         job_id=batch_job_id(checkin_ids),
         timeout=timeout,
-        retry=RETRY,
+        retry=retry,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
+        on_failure=ON_PIPELINE_FAILURE,
+        meta=retry_meta(retry),
     )
 
 
