@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from service.errors import DomainError
+from service.lib.db import DatabaseUnavailableError, is_disconnect
 
 log = structlog.get_logger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -49,6 +50,13 @@ def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if isinstance(exc, DatabaseUnavailableError) or is_disconnect(exc):
+        # Postgres went away mid-request (restart, failover): nothing was committed by this
+        # request, the pool reconnects on the next one; the client should retry.
+        log.warning("database connection lost", path=request.url.path)
+        response = problem(503, "Service unavailable", "the database connection was lost; retry")
+        response.headers["Retry-After"] = "1"
+        return response
     # The detail stays in the log; the caller learns only that it was not their fault.
     log.error("unhandled error", path=request.url.path, exc_info=exc)
     return problem(

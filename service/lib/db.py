@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -32,6 +33,26 @@ def async_url(url: str) -> str:
     """The same database for the asyncio engine: asyncpg, with the same host/socket and user."""
     parsed = make_url(normalise_url(url))
     return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The connection to Postgres was lost mid-request; nothing was committed by it."""
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """A lost connection (Postgres restarted, connection terminated), not a bad statement."""
+    import asyncpg
+
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(
+        exc,
+        asyncpg.PostgresConnectionError
+        | asyncpg.InterfaceError
+        | asyncpg.exceptions.OperatorInterventionError
+        | ConnectionError
+        | TimeoutError,
+    )
 
 
 @dataclass
@@ -122,10 +143,22 @@ class AsyncDatabase:
     @asynccontextmanager
     async def driver(self) -> AsyncIterator[Any]:
         """The pooled asyncpg connection itself (autocommit), for the few hot single statements
-        where SQLAlchemy's execution layer would cost more than the round trip."""
+        where SQLAlchemy's execution layer would cost more than the round trip.
+
+        Used raw, a connection that Postgres dropped (a restart, ``pg_terminate_backend``)
+        would go back to the pool and fail every later request: SQLAlchemy only notices
+        disconnects in its own execution layer. So such an error invalidates the connection
+        here (the pool opens a fresh one next time) and becomes a 503 the client may retry.
+        """
         async with self.engine.connect() as conn:
             raw = await conn.get_raw_connection()
-            yield raw.driver_connection
+            try:
+                yield raw.driver_connection
+            except Exception as exc:
+                if not is_disconnect(exc):
+                    raise
+                await conn.invalidate(exc)
+                raise DatabaseUnavailableError from exc
 
     async def ping(self) -> None:
         async with self.autocommit() as conn:

@@ -189,3 +189,33 @@ def test_caller_cache_expires_evicts_and_forgets() -> None:
     cache.forget(callers["z"].id)
     assert cache.get("z") is None and len(cache) == 0
     assert CallerCache(0, clock=clock).get("anything") is None
+
+
+def test_the_api_recovers_when_postgres_drops_its_connections(
+    api: TestClient[Any], database: Database
+) -> None:
+    # Found by bench/chaos.py: raw pooled asyncpg connections that Postgres had terminated went
+    # back to the pool, and every later check-in failed until the API was restarted.
+    token = make_user(database, "ana")
+    assert api.post("/v1/checkins", json=CHECKIN, headers=auth(token)).status_code == 202
+    assert api.get("/v1/checkins", headers=auth(token)).status_code == 200
+    with database.engine.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE pid <> pg_backend_pid() AND datname = current_database()"
+                " AND backend_type = 'client backend'"
+            )
+        ).scalar_one()
+    assert killed >= 1
+    statuses = []
+    for _ in range(6):
+        answer = api.post("/v1/checkins", json=CHECKIN, headers=auth(token))
+        statuses.append(answer.status_code)
+        if answer.status_code == 503:
+            assert answer.headers["retry-after"] == "1"
+            assert answer.json()["title"] == "Service unavailable"
+    assert statuses[-3:] == [202, 202, 202], statuses
+    assert set(statuses) <= {202, 503}
+    reads = [api.get("/v1/checkins", headers=auth(token)).status_code for _ in range(4)]
+    assert reads[-2:] == [200, 200] and set(reads) <= {200, 503}
