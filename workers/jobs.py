@@ -16,6 +16,7 @@ from service.checkins.dead_letters import settle_dead_letter
 from service.checkins.pipeline import advise_stage, classify_stage
 from service.dashboard.rollups import compute_rollups
 from service.integrations.delivery import deliver
+from service.lib import metrics
 from service.lib.failed_jobs import checkin_ids_of
 from service.lib.queue import enqueue_advise
 from service.safety_questions.service import AskingConfig
@@ -32,6 +33,7 @@ def process_checkins(checkin_ids: list[str]) -> dict[str, str]:
     ids = [uuid.UUID(c) for c in checkin_ids]
     with structlog.contextvars.bound_contextvars(batch_size=len(ids), stage="batch"):
         report = run_batch(ctx.db.unit_of_work, ids, batch_deps(ctx))
+        metrics.stage_times(report.seconds)
         log.info(
             "batch done", classified=len(report.classified), tips=len(report.advised),
             urgent_first=len(report.urgent_first),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import secrets
+import time
 import uuid
 from typing import Any
 
@@ -36,9 +37,11 @@ from service.couples.controllers import CoupleController
 from service.dashboard.routes import dashboard_routes
 from service.dashboard.web import template_config
 from service.escalations.controllers import EscalationController
+from service.escalations.service import open_escalations
 from service.integrations.admin_controllers import WebhookAdminController
 from service.integrations.controllers import IntegrationCheckInController
 from service.knowledge.embedder import Embedder
+from service.lib import metrics
 from service.lib.crypto import CipherNotConfiguredError, current_cipher
 from service.lib.db import AsyncDatabase, Database
 from service.lib.llm import LLMGateway
@@ -75,6 +78,51 @@ async def readyz(
     if all(v == "ok" for v in checks.values()):
         return Response({"status": "ready", "checks": checks})
     return problem(503, "Not ready", "a backing service is unavailable", checks=checks)
+
+
+@get("/metrics", include_in_schema=False)
+async def scrape_metrics(
+    adb: NamedDependency[AsyncDatabase], redis: NamedDependency[Redis]
+) -> Response[bytes]:
+    """Prometheus metrics of every Attune process (docs/operations.md). No token: like the
+    health checks, keep it on the private network or behind the proxy."""
+    try:
+        escalations = await adb.run(open_escalations)
+    except Exception as exc:  # the rest of the scrape still says what it can
+        log.warning("metrics: could not read open escalations", error=type(exc).__name__)
+        escalations = None
+    # Reading the other processes' files and Redis blocks: a thread, not the event loop.
+    body = await anyio.to_thread.run_sync(metrics.exposition, redis, escalations)
+    return Response(body, media_type=metrics.CONTENT_TYPE)
+
+
+def request_metrics_middleware(app: ASGIApp) -> ASGIApp:
+    """Count and time each routed request by its route template: the raw path carries ids."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app raises before answering
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_and_note)
+        finally:
+            metrics.observe_request(
+                scope["method"],  # type: ignore[typeddict-item]
+                scope.get("path_template") or "unmatched",
+                status,
+                time.perf_counter() - started,
+            )
+
+    return middleware
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
@@ -137,6 +185,7 @@ def create_app(
             *dashboard_routes(dashboard_csrf_secret(), secure_cookies=secure_cookies),
             healthz,
             readyz,
+            scrape_metrics,
             CheckInController,
             CoupleController,
             EscalationController,
@@ -159,7 +208,8 @@ def create_app(
             "asking": Provide(default_ask_config, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[request_id_middleware, idempotency_middleware],
+        # First listed, outermost: the request metrics see the status the client gets.
+        middleware=[request_metrics_middleware, request_id_middleware, idempotency_middleware],
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
         request_max_body_size=MAX_BODY_BYTES,
         template_config=template_config(),

@@ -39,6 +39,7 @@ from service.integrations.events import (
 )
 from service.integrations.fanout import release_held
 from service.knowledge.embedder import Embedder, Vectors
+from service.lib import metrics
 from service.lib.crypto import open_text, seal_spans
 from service.persistence.models import (
     CheckIn,
@@ -131,6 +132,7 @@ def classify_stage(
     )
     # Webhook deliveries about this check-in that waited for its reading go now, or never.
     release_held(session, checkin.id)
+    metrics.checkin_classified(str(result.risk_level))
     return StageOutcome(checkin_id, checkin.status, result.risk_level)
 
 
@@ -280,6 +282,9 @@ def advise_stage(
         data={"kind": composed.kind, "citations": list(composed.citations)},
     )
     session.flush()
+    # Counted once written (flushed): a transaction that fails after this is rare, and its
+    # retry is counted again.
+    metrics.tip_ready(str(risk), checkin.created_at)
     return StageOutcome(checkin_id, checkin.status, risk)
 
 

@@ -20,6 +20,7 @@ from rq import Worker
 
 from service.api.app import create_app, default_chat_engine
 from service.cli.runtime import configure_encryption
+from service.lib import metrics
 from service.lib.db import Database
 from service.lib.embedded import EmbeddedServiceError, EmbeddedServices
 from service.lib.queue import connect_redis
@@ -36,6 +37,7 @@ def serve_api(settings: Settings) -> None:
     if settings.api_workers > 1:
         # Each process builds its app from the environment, like `attune serve` in a container.
         os.environ.update(_child_env(settings))
+        metrics.share_between_processes()  # one /metrics for them all (docs/operations.md)
         uvicorn.run(
             "service.cli.up:api_from_environment",
             factory=True,
@@ -187,6 +189,8 @@ def run_up(settings: Settings) -> int:
         )
         configure_encryption(settings)
         _ingest_if_changed(settings)
+        # Every process counts into one directory; the API sums it on /metrics (inherited).
+        metrics.use_multiprocess_dir(data_dir / "metrics")
         env = {**os.environ, **_child_env(settings)}
         n = settings.worker_processes
         click.echo(

@@ -19,6 +19,7 @@ from service.coaching.composer import ComposedTip, TipInput, compose, resource_b
 from service.coaching.guard import GuardContext, Output, Verdict, check
 from service.coaching.llm_writer import LLMTipWriter, Written
 from service.coaching.policy import ResponseMode, ResponsePlan
+from service.lib import metrics
 from service.lib.llm import LLMError, LLMOutputError
 
 log = structlog.get_logger(__name__)
@@ -102,6 +103,8 @@ def produce_tip(
             if verdict.passed:
                 return TipOutcome(written.tip, attempts)
             log.warning("guard rejected model output", attempt=number, rules=verdict.rules_failed())
+    if attempts:  # the model was asked and its answers could not be used
+        metrics.model_fallback(purpose, attempts[-1].outcome)
     number = len(attempts) + 1
     composed = compose(tip)
     verdict = check(guard_view(composed), guard)

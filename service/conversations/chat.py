@@ -48,6 +48,7 @@ from service.conversations.turn import ChatEvent, PreparedTurn
 from service.errors import InvalidInputError
 from service.integrations.events import ESCALATION_OPENED, escalation_event
 from service.knowledge.embedder import Embedder
+from service.lib import metrics
 from service.lib.crypto import seal_spans
 from service.lib.db import Database
 from service.lib.llm import LLMError, LLMGateway
@@ -357,6 +358,7 @@ class ChatEngine:
         outcome = "error" if failure.get("error") else "rejected"
         turn.attempts.append(_attempt("llm", version, failure, outcome=outcome, **usage))
         log.warning("chat answer replaced by the offline reply", outcome=outcome)
+        metrics.model_fallback("chat", outcome)
         reply, citations = offline_reply(turn)
         verdict = check(Output("chat", texts=(reply,), citations=citations), turn.guard)
         turn.attempts.append(_attempt("offline", OFFLINE_VERSION, verdict.as_dict()))

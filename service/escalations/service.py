@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
@@ -24,6 +24,7 @@ from service.integrations.events import (
     ESCALATION_RESOLVED,
     escalation_event,
 )
+from service.lib import metrics
 from service.lib.crypto import open_spans
 from service.persistence.models import CoachAssignment, Escalation, EscalationNote, User
 
@@ -157,6 +158,8 @@ class Escalations:
                     note=note.strip(),
                 )
             )  # fmt: skip
+        if target == "acknowledged":  # after the checks that may still refuse the move
+            metrics.escalation_acknowledged(escalation.severity, escalation.created_at, now)
         escalation_event(
             self.session,
             ESCALATION_ACKNOWLEDGED if target == "acknowledged" else ESCALATION_RESOLVED,
@@ -168,6 +171,16 @@ class Escalations:
             handled_by=str(caller.id),
         )  # fmt: skip
         return escalation
+
+
+def open_escalations(session: Session) -> dict[str, metrics.OpenEscalations]:
+    """Escalations no coach has acknowledged yet, per severity (the queue index serves it)."""
+    rows = session.execute(
+        select(Escalation.severity, func.count(), func.min(Escalation.created_at))
+        .where(Escalation.status == "open")
+        .group_by(Escalation.severity)
+    )
+    return {severity: metrics.OpenEscalations(count, oldest) for severity, count, oldest in rows}
 
 
 def _scoped(caller: User, query: Select[Escalation]) -> Select[Escalation]:

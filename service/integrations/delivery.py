@@ -31,6 +31,7 @@ from service import __version__
 from service.errors import ConflictError, NotFoundError
 from service.integrations.events import SUBSCRIPTION_DISABLED, record_event
 from service.integrations.secrets import sign
+from service.lib import metrics
 from service.lib.queue import delivery_job_id, enqueue_delivery, waiting_job_ids
 from service.persistence.models import (
     Integration,
@@ -169,6 +170,7 @@ def deliver(
             "webhook attempt", attempt=claim.attempt, status_code=response.status_code,
             error=response.error, latency_ms=response.latency_ms, outcome=outcome,
         )  # fmt: skip
+        metrics.webhook_attempt(outcome)
     return outcome
 
 

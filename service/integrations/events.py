@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.lib import metrics
 from service.persistence.models import Escalation, OutboxEvent
 
 CHECKIN_RECEIVED = "checkin.received"
@@ -65,6 +66,9 @@ def escalation_event(session: Session, event_type: str, escalation: Escalation) 
     """Record an escalation's change (opened, acknowledged, resolved): coach-side only."""
     if escalation.id is None:
         session.flush()
+    if event_type == ESCALATION_OPENED:
+        # Check-ins, chat and safety answers all open (or reopen) escalations through here.
+        metrics.escalation_opened(escalation.severity)
     evidence = escalation.evidence or {}
     record_event(
         session,

@@ -20,6 +20,8 @@ import openai
 import structlog
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 
+from service.lib import metrics
+
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
@@ -39,6 +41,18 @@ class LLMUnavailableError(LLMError):
 
 class LLMOutputError(LLMError):
     """The endpoint answered, but not with what was asked (malformed JSON, wrong shape, refusal)."""
+
+
+STREAM_PURPOSE = "chat"  # the metrics' purpose of streamed answers (only chat streams)
+
+
+def outcome_of(exc: LLMError) -> str:
+    """A failed call's outcome label: down, answered wrongly, or refused the request."""
+    if isinstance(exc, LLMUnavailableError):
+        return "unavailable"
+    if isinstance(exc, LLMOutputError):
+        return "bad_output"
+    return "refused"
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,26 @@ class LLMGateway:
         Types and required fields are checked here; enum values are left to the caller, which
         knows whether an unknown value can be dropped or must fail.
         """
+        started = time.perf_counter()
+        try:
+            result = self._complete_json(messages, schema_name, schema, temperature=temperature)
+        except LLMError as exc:
+            metrics.model_call(schema_name, outcome_of(exc), time.perf_counter() - started)
+            raise
+        metrics.model_call(
+            schema_name, "ok", result.latency_ms / 1000,
+            prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens,
+        )  # fmt: skip
+        return result
+
+    def _complete_json(
+        self,
+        messages: Messages,
+        schema_name: str,
+        schema: dict[str, Any],
+        *,
+        temperature: float | None,
+    ) -> LLMResult:
         started = time.perf_counter()
 
         def call() -> ChatCompletion:
@@ -299,8 +333,19 @@ class TextStream(Iterator[str]):
         self._gen.close()
 
     def _run(self) -> Generator[str, None, None]:
-        gw = self._gateway
         started = time.perf_counter()
+        try:
+            yield from self._stream(started)
+        except LLMError as exc:
+            metrics.model_call(STREAM_PURPOSE, outcome_of(exc), time.perf_counter() - started)
+            raise
+        metrics.model_call(
+            STREAM_PURPOSE, "ok", time.perf_counter() - started,
+            prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
+        )  # fmt: skip
+
+    def _stream(self, started: float) -> Generator[str, None, None]:
+        gw = self._gateway
 
         def call() -> openai.Stream[ChatCompletionChunk]:
             return gw._client.chat.completions.create(
