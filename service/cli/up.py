@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import click
 import structlog
@@ -20,15 +20,16 @@ from rq import Worker
 
 from service.api.app import create_app, default_chat_engine
 from service.cli.runtime import configure_encryption
-from service.lib import metrics
 from service.lib.db import Database
 from service.lib.embedded import EmbeddedServiceError, EmbeddedServices
+from service.lib.ownership import die_with_parent
 from service.lib.queue import connect_redis
 from service.persistence import migrate
 from service.settings import Settings
 
 log = structlog.get_logger(__name__)
 WORKER_READY_TIMEOUT = 180.0
+_SUPERVISOR_PID = "ATTUNE_API_SUPERVISOR_PID"
 
 
 def serve_api(settings: Settings) -> None:
@@ -37,7 +38,7 @@ def serve_api(settings: Settings) -> None:
     if settings.api_workers > 1:
         # Each process builds its app from the environment, like `attune serve` in a container.
         os.environ.update(_child_env(settings))
-        metrics.share_between_processes()  # one /metrics for them all (docs/operations.md)
+        os.environ[_SUPERVISOR_PID] = str(os.getpid())
         uvicorn.run(
             "service.cli.up:api_from_environment",
             factory=True,
@@ -67,6 +68,7 @@ def api_from_environment() -> Litestar:
     from service.lib.logging import configure_logging
     from service.settings import get_settings
 
+    _exit_with_supervisor()
     settings = get_settings()
     configure_logging(
         settings.log_level, json=settings.log_json, cache=settings.environment != "test"
@@ -76,6 +78,15 @@ def api_from_environment() -> Litestar:
     return _api(
         settings, Database.connect(settings.database_url), connect_redis(settings.redis_url)
     )
+
+
+def _exit_with_supervisor() -> None:
+    """An API process of several must not outlive uvicorn's supervisor (`up` or `serve`),
+    even one killed with SIGKILL: nothing else would stop it."""
+    die_with_parent()
+    supervisor = os.environ.get(_SUPERVISOR_PID)
+    if supervisor and os.getppid() != int(supervisor):  # it died before prctl took effect
+        sys.exit(1)
 
 
 def _api(settings: Settings, db: Database, redis: Redis) -> Litestar:
@@ -124,19 +135,17 @@ def run_scheduler_process(settings: Settings) -> None:
     run_scheduler(ctx, stop)
 
 
-def _die_with_parent() -> None:
-    # Linux: children get SIGTERM if `up` itself is killed hard, so nothing is orphaned.
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _spawn(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+def _spawn(
+    command: str, env: dict[str, str], services: EmbeddedServices
+) -> subprocess.Popen[bytes]:
+    # Linux: the kernel sends SIGTERM if `up` itself is killed hard; the watchdog backs that up.
+    child = subprocess.Popen(
         [sys.executable, "-m", "service.cli.main", command],
         env=env,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
+    services.guard(child.pid)
+    return child
 
 
 def _wait_for_workers(redis_url: str, workers: list[subprocess.Popen[bytes]]) -> None:
@@ -167,13 +176,57 @@ def stop_processes(children: list[subprocess.Popen[bytes]], *, grace: float = 20
             child.wait(5)
 
 
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGTERM (a process manager, `timeout`, make passing its own on) and SIGHUP (the terminal
+    closed) stop `up` as Ctrl-C does: KeyboardInterrupt, then the same orderly shutdown."""
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.getsignal(sig) for sig in stop_signals}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Kept while uvicorn serves: it shuts down gracefully on SIGTERM and then raises it again,
+    # which must reach this handler (the default action would end `up` without cleaning up).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # As SIGTERM, so that a serving uvicorn shuts down gracefully too.
+    signal.signal(signal.SIGHUP, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:
+                signal.signal(sig, handler)
+
+
+def _stop_when_orphaned(stopping: threading.Event, poll: float = 0.5) -> None:
+    """Stop (as on SIGTERM) once the process that started `up` is gone, unless ``stopping``.
+
+    A parent killed without passing its signal on (a shell script, a supervisor, an IDE)
+    leaves `up` running with nobody to stop it, holding the data directory."""
+    parent = os.getppid()
+    if parent <= 1:  # PID 1 in a container, or already adopted: nobody to outlive
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            if stopping.wait(poll):
+                return  # a signal mid-shutdown would cut the shutdown short
+        click.echo(f"attune: the process that started attune up ({parent}) is gone; stopping")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
 def run_up(settings: Settings) -> int:
     """Start everything; return the exit code once stopped."""
+    stopping = threading.Event()
+    with _stop_on_signals():
+        _stop_when_orphaned(stopping)
+        return _run_up(settings, stopping)
+
+
+def _run_up(settings: Settings, stopping: threading.Event) -> int:
     data_dir = settings.data_dir.resolve()
     services = EmbeddedServices(data_dir)
     children: list[subprocess.Popen[bytes]] = []
-    # SIGTERM behaves like Ctrl-C until uvicorn installs its own handlers.
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         click.echo(f"attune: data directory {data_dir}")
         try:
@@ -189,17 +242,15 @@ def run_up(settings: Settings) -> int:
         )
         configure_encryption(settings)
         _ingest_if_changed(settings)
-        # Every process counts into one directory; the API sums it on /metrics (inherited).
-        metrics.use_multiprocess_dir(data_dir / "metrics")
         env = {**os.environ, **_child_env(settings)}
         n = settings.worker_processes
         click.echo(
             f"attune: starting {n} worker{'s' if n > 1 else ''} (loading the embedding model)"
             " and the scheduler"
         )
-        workers = [_spawn("worker", env) for _ in range(n)]
+        workers = [_spawn("worker", env, services) for _ in range(n)]
         children.extend(workers)
-        children.append(_spawn("scheduler", env))
+        children.append(_spawn("scheduler", env, services))
         _wait_for_workers(redis_url, workers)
         api = settings.api_workers
         click.echo(
@@ -207,12 +258,12 @@ def run_up(settings: Settings) -> int:
             f" ({api} process{'es' if api > 1 else ''}; Ctrl-C to stop)"
         )
         click.echo(f"attune: coach dashboard on http://{settings.host}:{settings.port}/dashboard")
-        signal.signal(signal.SIGTERM, previous)
         serve_api(settings)
         return 0
     except KeyboardInterrupt:
         return 0
     finally:
+        stopping.set()
         click.echo("attune: stopping")
         stop_processes(children)
         services.stop()

