@@ -20,6 +20,7 @@ from rq import Worker
 
 from service.api.app import create_app, default_chat_engine
 from service.cli.runtime import configure_encryption
+from service.lib import metrics
 from service.lib.db import Database
 from service.lib.embedded import EmbeddedServiceError, EmbeddedServices
 from service.lib.ownership import die_with_parent
@@ -38,6 +39,7 @@ def serve_api(settings: Settings) -> None:
     if settings.api_workers > 1:
         # Each process builds its app from the environment, like `attune serve` in a container.
         os.environ.update(_child_env(settings))
+        metrics.share_between_processes()  # one /metrics for them all (docs/operations.md)
         os.environ[_SUPERVISOR_PID] = str(os.getpid())
         uvicorn.run(
             "service.cli.up:api_from_environment",
@@ -242,6 +244,8 @@ def _run_up(settings: Settings, stopping: threading.Event) -> int:
         )
         configure_encryption(settings)
         _ingest_if_changed(settings)
+        # Every process counts into one directory; the API sums it on /metrics (inherited).
+        metrics.use_multiprocess_dir(data_dir / "metrics")
         env = {**os.environ, **_child_env(settings)}
         n = settings.worker_processes
         click.echo(
