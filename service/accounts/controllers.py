@@ -35,9 +35,26 @@ def _partner(user: User) -> User:
     return user
 
 
+def me_view(user: User) -> dict[str, Any]:
+    """What every client needs first: who the caller is, their couple, locale and consents."""
+    return {
+        "id": str(user.id),
+        "name": user.name,
+        "role": user.role,
+        "couple_id": str(user.couple_id) if user.couple_id else None,
+        "locale": user.locale,
+        "consents": {"coach_can_read_text": user.coach_can_read_text},
+    }
+
+
 class MeController(Controller):
     path = "/v1/me"
     tags = ["me"]  # noqa: RUF012
+
+    @get("/")
+    async def read_me(self, call: NamedDependency[Call]) -> dict[str, Any]:
+        """The caller: id, name, role, couple, locale and consents."""
+        return await call.run(lambda s, user: me_view(user))
 
     @get("/consent")
     async def read_consent(self, call: NamedDependency[Call]) -> dict[str, Any]:
