@@ -27,6 +27,7 @@ from service.persistence.models import Classification, Escalation, User
 
 LANE_LABELS = {"unanswered_safety_question": "unanswered safety question"}
 FILTERS = ("active", "open", "acknowledged", "resolved")
+StatusFilter = Annotated[str, QueryParameter(pattern="^(active|open|acknowledged|resolved)$")]
 
 
 class NoteForm(BaseModel):
@@ -87,9 +88,7 @@ class QueueController(Controller):
         self,
         request: Request[Any, Any, Any],
         visit: NamedDependency[Visit],
-        status: Annotated[str, QueryParameter(pattern="^(active|open|acknowledged|resolved)$")] = (
-            "active"
-        ),
+        status: StatusFilter = "active",
     ) -> Template:
         """The queue, refreshed in place every few seconds."""
 
@@ -107,9 +106,7 @@ class QueueController(Controller):
         self,
         request: Request[Any, Any, Any],
         visit: NamedDependency[Visit],
-        status: Annotated[str, QueryParameter(pattern="^(active|open|acknowledged|resolved)$")] = (
-            "active"
-        ),
+        status: StatusFilter = "active",
     ) -> Template:
         """The queue's rows alone (htmx polling). Not audited per poll: it shows what the page
         already showed, and new escalations carry no words."""

@@ -76,6 +76,18 @@ def settings(backing_services: tuple[str, str], cipher_key: str, tmp_path: Path)
 
 
 @pytest.fixture
+def cli_env(settings: Settings, cipher_key: str, tmp_path: Path) -> dict[str, str]:
+    """The environment an in-process `attune` command needs to use the test services."""
+    return {
+        "DATABASE_URL": str(settings.database_url),
+        "REDIS_URL": str(settings.redis_url),
+        "ENCRYPTION_KEY": cipher_key,
+        "ENVIRONMENT": "test",
+        "DATA_DIR": str(tmp_path),
+    }
+
+
+@pytest.fixture
 def client(database: Database, redis: Redis) -> Iterator[TestClient[Any]]:
     from service.api.app import create_app
 

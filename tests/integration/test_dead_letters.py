@@ -25,7 +25,6 @@ from sqlalchemy import func, select, text
 from service.lib.db import Database
 from service.lib.queue import DEFAULT, batch_job_id, enqueue_batch
 from service.persistence.models import CheckIn, Classification, Escalation, Tip, User
-from service.settings import Settings
 from tests.integration.conftest import make_user
 
 pytestmark = pytest.mark.integration
@@ -102,19 +101,11 @@ def fault(database: Database) -> Iterator[Fault]:
 
 
 @pytest.fixture
-def jobs_cli(settings: Settings, cipher_key: str, tmp_path: Path) -> Any:
+def jobs_cli(cli_env: dict[str, str]) -> Any:
     from service.cli.main import cli
 
-    env = {
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "ENCRYPTION_KEY": cipher_key,
-        "ENVIRONMENT": "test",
-        "DATA_DIR": str(tmp_path),
-    }
-
     def invoke(*args: str) -> Any:
-        return CliRunner().invoke(cli, ["jobs", *args], env=env)
+        return CliRunner().invoke(cli, ["jobs", *args], env=cli_env)
 
     return invoke
 

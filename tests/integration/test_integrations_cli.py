@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,26 +14,17 @@ from sqlalchemy import text
 from service.accounts.service import Accounts
 from service.lib.db import Database
 from service.persistence.models import Integration, IntegrationUser
-from service.settings import Settings
 from tests.integration.test_integrations_inbound import push, raw, signed
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def run(settings: Settings, cipher_key: str, tmp_path: Path) -> Any:
+def run(cli_env: dict[str, str]) -> Any:
     from service.cli.main import cli
 
-    env = {
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "ENCRYPTION_KEY": cipher_key,
-        "ENVIRONMENT": "test",
-        "DATA_DIR": str(tmp_path),
-    }
-
     def invoke(*args: str) -> Any:
-        return CliRunner().invoke(cli, ["integrations", *args], env=env)
+        return CliRunner().invoke(cli, ["integrations", *args], env=cli_env)
 
     return invoke
 

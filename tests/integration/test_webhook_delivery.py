@@ -12,7 +12,6 @@ import random
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -523,17 +522,6 @@ def test_admin_api_unknown_ids_and_unfit_integrations(client: Any, database: Dat
 
 
 # --- CLI ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_env(settings: Settings, cipher_key: str, tmp_path: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "ENCRYPTION_KEY": cipher_key,
-        "ENVIRONMENT": "test",
-        "DATA_DIR": str(tmp_path),
-    }
 
 
 def test_cli_subscribe_json_prints_id_and_secret(
