@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12
 export HF_HUB_OFFLINE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint format eval train bench clean
+.PHONY: help setup run test test-fast fuzz lint format eval train bench clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,10 @@ test: $(STAMP) ## The whole test suite, then the guideline evals on the offline 
 
 test-fast: $(STAMP) ## Unit tests only
 	$(BIN)/pytest -q tests/unit
+
+fuzz: $(STAMP) ## Schemathesis, every check, every role, 100 examples per operation, random seed
+	@seed=$${FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; echo "make fuzz: FUZZ_SEED=$$seed"; \
+		FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_SEED=$$seed $(BIN)/pytest -q tests/integration/test_api_fuzz.py
 
 lint: $(STAMP) ## Ruff lint + format check, mypy --strict
 	$(BIN)/ruff check service workers tests

@@ -12,8 +12,12 @@ from pydantic import BaseModel, ConfigDict, StrictBool
 from sqlalchemy.orm import Session
 
 from service.api.auth import Call
+from service.api.openapi import problems
 from service.errors import ForbiddenError
 from service.persistence.models import User
+
+
+CONSENT = "Only partners give or withdraw consent."
 
 
 class ConsentBody(BaseModel):
@@ -56,12 +60,12 @@ class MeController(Controller):
         """The caller: id, name, role, couple, locale and consents."""
         return await call.run(lambda s, user: me_view(user))
 
-    @get("/consent")
+    @get("/consent", opt=problems({403: CONSENT}))
     async def read_consent(self, call: NamedDependency[Call]) -> dict[str, Any]:
         """What you allow your coach: `coach_can_read_text` (default false)."""
         return await call.run(lambda s, user: consent_view(_partner(user)))
 
-    @patch("/consent")
+    @patch("/consent", opt=problems({403: CONSENT}))
     async def set_consent(
         self, call: NamedDependency[Call], data: Annotated[ConsentBody, Body()]
     ) -> dict[str, Any]:

@@ -26,8 +26,10 @@ from service.api.auth import (
     provide_bearer_token,
     provide_call,
     provide_caller,
+    require_bearer,
 )
 from service.api.idempotency import idempotency_middleware
+from service.api.openapi import document_problems, problems, repair_options_allow
 from service.api.problems import EXCEPTION_HANDLERS, problem
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
@@ -52,13 +54,20 @@ log = structlog.get_logger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # a check-in is a few sentences; refuse megabytes early
 
 
-@get("/v1/healthz", tags=["operations"])
+@get("/v1/healthz", tags=["operations"], opt={"public": True, "database": False})
 async def healthz() -> dict[str, str]:
     """Liveness: the process answers."""
     return {"status": "ok", "version": __version__}
 
 
-@get("/v1/readyz", tags=["operations"])
+@get(
+    "/v1/readyz",
+    tags=["operations"],
+    opt={
+        "public": True,
+        **problems({503: "Postgres or Redis does not answer; `checks` says which."}),
+    },
+)
 async def readyz(
     adb: NamedDependency[AsyncDatabase], redis: NamedDependency[Redis]
 ) -> Response[dict[str, Any]]:
@@ -180,7 +189,7 @@ def create_app(
         await app.state.adb.dispose()
 
     secure_cookies = settings.environment == "production"
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *dashboard_routes(dashboard_csrf_secret(), secure_cookies=secure_cookies),
             healthz,
@@ -208,6 +217,7 @@ def create_app(
             "asking": Provide(default_ask_config, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        guards=[require_bearer],
         # First listed, outermost: the request metrics see the status the client gets.
         middleware=[request_metrics_middleware, request_id_middleware, idempotency_middleware],
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
@@ -227,6 +237,9 @@ def create_app(
         logging_config=None,  # structlog owns logging (service/lib/logging.py)
         debug=False,
     )
+    document_problems(app)  # every error in the schema as it is served: problem+json
+    repair_options_allow(app)
+    return app
 
 
 def dashboard_csrf_secret() -> str:

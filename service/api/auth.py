@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from sqlalchemy.orm import Session
 
 from service.accounts.callers import Caller, resolve_caller
+from service.api.openapi import bearer_authenticated
+from service.errors import UnauthenticatedError
 from service.lib.db import AsyncDatabase
 from service.persistence.models import User
 
@@ -31,12 +35,23 @@ class Call:
         return await self.db.run(lambda session: work(session, self.caller.user(session)))
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+def bearer_token(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def require_bearer(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Guard: a route documented as authenticated answers 401 to a request without a bearer
+    token before it reads the body (no validation details for anonymous callers). The token
+    itself is checked where the handler resolves its caller."""
+    documented = isinstance(handler, HTTPRouteHandler) and bearer_authenticated(handler)
+    if documented and bearer_token(connection) is None:
+        raise UnauthenticatedError("missing bearer token")
 
 
 def provide_bearer_token(request: Request[Any, Any, Any]) -> str | None:

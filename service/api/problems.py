@@ -46,7 +46,10 @@ def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
 
         context = {"status": 404, "title": title, "detail": "This page does not exist."}
         return page(request, "error.html", context, status_code=404)
-    return problem(exc.status_code, title, str(exc.detail or ""))
+    response = problem(exc.status_code, title, str(exc.detail or ""))
+    # Litestar's 405 names the path's methods in `Allow` (RFC 9110 requires it): keep it.
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

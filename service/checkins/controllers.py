@@ -8,10 +8,12 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 
 from service.api.auth import Call, bearer_token
+from service.api.fields import level, words
+from service.api.openapi import BAD_CURSOR, problems
 from service.checkins.intake import NewCheckIn, accept
 from service.checkins.service import CheckIns, checkin_view
 from service.persistence.models import User
@@ -20,11 +22,11 @@ LOCALE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$"
 
 
 class CheckInBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=4000, description="What happened, in your words.")
-    mood: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
-    connection: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
+    text: words(4000, description="What happened, in your words.")  # type: ignore[valid-type]
+    mood: level(1, 5) | None = None  # type: ignore[valid-type]
+    connection: level(1, 5) | None = None  # type: ignore[valid-type]
     locale: str | None = Field(default=None, pattern=LOCALE_PATTERN, max_length=16)
     shared_with_partner: StrictBool = False
 
@@ -33,7 +35,7 @@ class CheckInController(Controller):
     path = "/v1/checkins"
     tags = ["check-ins"]  # noqa: RUF012
 
-    @post("/", status_code=202)
+    @post("/", status_code=202, opt=problems({403: "Only partners send check-ins."}))
     async def submit(
         self, request: Request[Any, Any, Any], data: JSONBody[CheckInBody]
     ) -> Response[dict[str, Any]]:
@@ -68,7 +70,7 @@ class CheckInController(Controller):
             lambda session, user: checkin_view(CheckIns(session).get(user, checkin_id))
         )
 
-    @get("/")
+    @get("/", opt=problems({422: BAD_CURSOR}))
     async def list_own(
         self,
         call: NamedDependency[Call],

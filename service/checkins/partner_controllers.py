@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 from sqlalchemy.orm import Session
 
 from service.api.auth import Call
+from service.api.openapi import BAD_CURSOR, problems
 from service.checkins.partner_view import PartnerView, shared_checkin_view
 from service.checkins.service import MAX_PAGE
 from service.persistence.models import User
@@ -19,7 +20,7 @@ class PartnerController(Controller):
     path = "/v1/partner"
     tags = ["check-ins"]  # noqa: RUF012
 
-    @get("/checkins")
+    @get("/checkins", opt=problems({403: "Only partners have a partner view.", 422: BAD_CURSOR}))
     async def shared_checkins(
         self,
         call: NamedDependency[Call],

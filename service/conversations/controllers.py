@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from service.accounts.callers import Caller
 from service.api.auth import Call
+from service.api.fields import words
+from service.api.openapi import problems
 from service.checkins.controllers import LOCALE_PATTERN
 from service.conversations.chat import MAX_MESSAGE, ChatEngine
 from service.conversations.service import Conversations, conversation_view
@@ -32,16 +34,16 @@ class ConversationBody(BaseModel):
 
 
 class MessageBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=MAX_MESSAGE)
+    text: words(MAX_MESSAGE)  # type: ignore[valid-type]
 
 
 class ConversationController(Controller):
     path = "/v1/conversations"
     tags = ["chat"]  # noqa: RUF012
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, opt=problems({403: "Only partners chat."}))
     async def create(
         self,
         call: NamedDependency[Call],

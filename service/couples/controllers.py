@@ -11,9 +11,15 @@ from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.api.auth import Call
+from service.api.fields import words
+from service.api.openapi import problems
 from service.couples.service import Couples
 
 Stage = Literal["early", "mid", "long_term"]
+
+
+PARTNERS = "Only partners belong to couples."
+NO_COUPLE = "You are not in a couple."
 
 
 class CoupleBody(BaseModel):
@@ -25,9 +31,9 @@ class CoupleBody(BaseModel):
 
 
 class JoinBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
-    invite_code: str = Field(min_length=4, max_length=32)
+    invite_code: words(32, min_length=4)  # type: ignore[valid-type]
 
 
 class CoachAssignmentBody(BaseModel):
@@ -46,7 +52,9 @@ class CoupleController(Controller):
     path = "/v1/couples"
     tags = ["couples"]  # noqa: RUF012
 
-    @post("/", status_code=201)
+    @post(
+        "/", status_code=201, opt=problems({403: PARTNERS, 409: "You already belong to a couple."})
+    )
     async def create(
         self,
         call: NamedDependency[Call],
@@ -59,7 +67,7 @@ class CoupleController(Controller):
         return {"id": view.id, "invite_code": view.invite_code, "partners": view.partners,
                 "stage": view.stage}  # fmt: skip
 
-    @patch("/current")
+    @patch("/current", opt=problems({403: PARTNERS, 404: NO_COUPLE}))
     async def update_current(
         self,
         data: JSONBody[CoupleBody],
@@ -69,7 +77,17 @@ class CoupleController(Controller):
         view = await call.run(lambda s, user: Couples(s).set_stage(user, data.stage))
         return {"id": view.id, "partners": view.partners, "stage": view.stage}
 
-    @post("/join", status_code=200)
+    @post(
+        "/join",
+        status_code=200,
+        opt=problems(
+            {
+                403: PARTNERS,
+                404: "No couple has this invite code.",
+                409: "You are in a couple already, or this one has two partners.",
+            }
+        ),
+    )
     async def join(
         self,
         data: JSONBody[JoinBody],
@@ -79,7 +97,11 @@ class CoupleController(Controller):
         view = await call.run(lambda s, user: Couples(s).join(user, data.invite_code))
         return {"id": view.id, "partners": view.partners}
 
-    @post("/{couple_id:uuid}/coaches", status_code=201)
+    @post(
+        "/{couple_id:uuid}/coaches",
+        status_code=201,
+        opt=problems({400: "`coach_id` is not a coach.", 403: "Only admins assign coaches."}),
+    )
     async def assign_coach(
         self,
         couple_id: FromPath[uuid.UUID],

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from service.api.auth import Call
+from service.api.openapi import BAD_CURSOR, problems
 from service.escalations.service import MAX_PAGE, Escalations, escalation_view
 from service.persistence.models import User
 
@@ -30,7 +31,7 @@ class EscalationController(Controller):
     path = "/v1/escalations"
     tags = ["escalations"]  # noqa: RUF012
 
-    @get("/")
+    @get("/", opt=problems({403: "Only coaches and admins see escalations.", 422: BAD_CURSOR}))
     async def list_queue(
         self,
         call: NamedDependency[Call],
@@ -48,7 +49,7 @@ class EscalationController(Controller):
 
         return await call.run(page)
 
-    @get("/{escalation_id:uuid}")
+    @get("/{escalation_id:uuid}", opt=problems({403: "Only coaches and admins see escalations."}))
     async def read(
         self,
         escalation_id: FromPath[uuid.UUID],
@@ -59,7 +60,16 @@ class EscalationController(Controller):
             lambda s, user: escalation_view(Escalations(s).get(user, escalation_id))
         )
 
-    @post("/{escalation_id:uuid}/acknowledge", status_code=200)
+    @post(
+        "/{escalation_id:uuid}/acknowledge",
+        status_code=200,
+        opt=problems(
+            {
+                403: "Only coaches and admins see escalations.",
+                409: "The escalation is not open; `detail` names its status.",
+            }
+        ),
+    )
     async def acknowledge(
         self,
         escalation_id: FromPath[uuid.UUID],
@@ -74,7 +84,16 @@ class EscalationController(Controller):
             )
         )
 
-    @post("/{escalation_id:uuid}/resolve", status_code=200)
+    @post(
+        "/{escalation_id:uuid}/resolve",
+        status_code=200,
+        opt=problems(
+            {
+                403: "Only coaches and admins see escalations.",
+                409: "The escalation is already resolved.",
+            }
+        ),
+    )
     async def resolve(
         self,
         escalation_id: FromPath[uuid.UUID],

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from service.api.auth import Call
+from service.api.fields import words
+from service.api.openapi import problems
 from service.errors import ForbiddenError
 from service.integrations import subscriptions as subs
 from service.integrations.delivery import redeliver
@@ -25,10 +27,13 @@ DeliveryStatus = Literal[
 ]
 
 
-class SubscriptionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+ADMINS = "Only admins manage webhooks."
 
-    url: str = Field(min_length=1, max_length=subs.MAX_URL_CHARS)
+
+class SubscriptionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: words(subs.MAX_URL_CHARS)  # type: ignore[valid-type]
     events: list[str] = Field(min_length=1, max_length=32)
     coach_side: bool = False
 
@@ -43,7 +48,7 @@ class WebhookAdminController(Controller):
     path = "/v1/admin"
     tags = ["webhooks"]  # noqa: RUF012
 
-    @get("/integrations/{integration_id:uuid}/subscriptions")
+    @get("/integrations/{integration_id:uuid}/subscriptions", opt=problems({403: ADMINS}))
     async def list_subscriptions(
         self, integration_id: FromPath[uuid.UUID], call: NamedDependency[Call]
     ) -> dict[str, Any]:
@@ -56,7 +61,17 @@ class WebhookAdminController(Controller):
 
         return await call.run(work)
 
-    @post("/integrations/{integration_id:uuid}/subscriptions", status_code=201)
+    @post(
+        "/integrations/{integration_id:uuid}/subscriptions",
+        status_code=201,
+        opt=problems(
+            {
+                403: ADMINS,
+                409: "The integration is disabled or lacks the events scope.",
+                422: "The URL is not a public http(s) URL, or an event is unknown (`known`).",
+            }
+        ),
+    )
     async def subscribe(
         self,
         integration_id: FromPath[uuid.UUID],
@@ -81,7 +96,11 @@ class WebhookAdminController(Controller):
 
         return await call.run(work)
 
-    @post("/webhook-subscriptions/{subscription_id:uuid}/disable", status_code=200)
+    @post(
+        "/webhook-subscriptions/{subscription_id:uuid}/disable",
+        status_code=200,
+        opt=problems({403: ADMINS}),
+    )
     async def disable(
         self, subscription_id: FromPath[uuid.UUID], call: NamedDependency[Call]
     ) -> dict[str, Any]:
@@ -89,7 +108,7 @@ class WebhookAdminController(Controller):
         _admin(call)
         return await call.run(lambda s, _: subs.subscription_view(subs.disable(s, subscription_id)))
 
-    @get("/webhook-deliveries")
+    @get("/webhook-deliveries", opt=problems({403: ADMINS}))
     async def list_deliveries(
         self,
         call: NamedDependency[Call],
@@ -108,7 +127,7 @@ class WebhookAdminController(Controller):
 
         return await call.run(work)
 
-    @get("/webhook-deliveries/{delivery_id:uuid}")
+    @get("/webhook-deliveries/{delivery_id:uuid}", opt=problems({403: ADMINS}))
     async def read_delivery(
         self, delivery_id: FromPath[uuid.UUID], call: NamedDependency[Call]
     ) -> dict[str, Any]:
@@ -123,7 +142,13 @@ class WebhookAdminController(Controller):
 
         return await call.run(work)
 
-    @post("/webhook-deliveries/{delivery_id:uuid}/redeliver", status_code=200)
+    @post(
+        "/webhook-deliveries/{delivery_id:uuid}/redeliver",
+        status_code=200,
+        opt=problems(
+            {403: ADMINS, 409: "The delivery is still under way or its subscription is disabled."}
+        ),
+    )
     async def redeliver(
         self, delivery_id: FromPath[uuid.UUID], call: NamedDependency[Call]
     ) -> dict[str, Any]:

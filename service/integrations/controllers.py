@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Controller, Request, Response, post
 from litestar.params import FromPath
 
+from service.api.openapi import problems
 from service.integrations.inbound import receive_async
 
 
@@ -15,7 +16,23 @@ class IntegrationCheckInController(Controller):
     path = "/v1/integrations"
     tags = ["integrations"]  # noqa: RUF012
 
-    @post("/{integration_id:uuid}/checkins", status_code=202)
+    @post(
+        "/{integration_id:uuid}/checkins",
+        status_code=202,
+        opt={
+            "public": True,  # signed with the integration's secret instead of a bearer token
+            **problems(
+                {
+                    400: "The body is not a valid check-in; `errors` lists what is wrong.",
+                    401: "The signature is missing, wrong or outside the 5-minute window, or"
+                    " the integration does not exist (the same answer, so ids cannot be probed).",
+                    403: "The integration is disabled or lacks the `checkins:write` scope.",
+                    413: "The body is larger than 64 KiB.",
+                    422: "`webhook-id` is too long, or was used before for another body.",
+                }
+            ),
+        },
+    )
     async def push_checkin(
         self, request: Request[Any, Any, Any], integration_id: FromPath[uuid.UUID]
     ) -> Response[dict[str, Any]]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from service.api.auth import Call
+from service.api.openapi import problems
 from service.checkins.service import tip_view
 from service.coaching.resources import resources_for
 from service.persistence.models import User
@@ -64,7 +65,11 @@ class SafetyQuestionController(Controller):
     path = "/v1/safety-questions"
     tags = ["safety questions"]  # noqa: RUF012
 
-    @post("/{question_id:uuid}/answer", status_code=200)
+    @post(
+        "/{question_id:uuid}/answer",
+        status_code=200,
+        opt=problems({409: "The question has already been answered."}),
+    )
     async def answer(
         self,
         question_id: FromPath[uuid.UUID],
