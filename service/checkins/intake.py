@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, DateTime, LargeBinary, SmallInteger, String, Uui
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
-from service.accounts.callers import Caller, CallerCache
+from service.accounts.callers import UNKNOWN_TOKEN, Caller, CallerCache
 from service.errors import ForbiddenError, UnauthenticatedError
 from service.lib.crypto import current_cipher, hash_token
 from service.lib.db import AsyncDatabase
@@ -32,8 +32,8 @@ TOPIC_CHECKIN_RECEIVED = "checkin.received"
 # writer), a row without a check-in (the writer is not a partner), or the stored check-in.
 _SQL = """
 WITH writer AS (
-    SELECT id, role, name, couple_id, locale FROM users WHERE {writer}
-), checkin AS (
+    {writer}
+){touch}, checkin AS (
     INSERT INTO checkins (id, user_id, couple_id, text, mood, connection, locale, status,
                           shared_with_partner, created_at, updated_at)
     SELECT CAST(:id AS uuid), writer.id, writer.couple_id, CAST(:text AS bytea),
@@ -50,11 +50,30 @@ WITH writer AS (
     RETURNING aggregate_id, created_at
 )
 SELECT event.aggregate_id, event.created_at,
-       writer.id AS writer_id, writer.role, writer.name, writer.locale
+       writer.id AS writer_id, writer.role, writer.name, writer.locale,
+       writer.token_id, writer.token_expires_at
 FROM writer LEFT JOIN event ON true
 """
-_BY_ID = _SQL.format(writer="id = CAST(:user_id AS uuid)")
-_BY_TOKEN = _SQL.format(writer="token_hash = CAST(:token_hash AS varchar)")
+# By id: the caller cache already resolved (and checked the expiry of) the token.
+_BY_ID = _SQL.format(
+    writer="SELECT id, role, name, couple_id, locale, CAST(NULL AS uuid) AS token_id,"
+    " CAST(NULL AS timestamptz) AS token_expires_at FROM users WHERE id = CAST(:user_id AS uuid)",
+    touch="",
+)
+# By token: a live token only (an expired one finds no writer: 401), and its last use noted at
+# most once an hour (callers.LAST_USED_RESOLUTION) in the same statement.
+_BY_TOKEN = _SQL.format(
+    writer="SELECT u.id, u.role, u.name, u.couple_id, u.locale, t.id AS token_id,"
+    " t.expires_at AS token_expires_at, t.last_used_at"
+    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+    " WHERE t.token_hash = CAST(:token_hash AS varchar)"
+    " AND (t.expires_at IS NULL OR t.expires_at > CAST(:now AS timestamptz))",
+    touch=""", touched AS (
+    UPDATE api_tokens SET last_used_at = CAST(:now AS timestamptz) FROM writer
+    WHERE api_tokens.id = writer.token_id AND (writer.last_used_at IS NULL
+          OR writer.last_used_at < CAST(:now AS timestamptz) - interval '1 hour')
+)""",
+)
 _BINDS: dict[str, TypeEngine[Any]] = {
     "id": Uuid(),
     "user_id": Uuid(),
@@ -129,8 +148,8 @@ def _params(data: NewCheckIn, **writer: Any) -> dict[str, Any]:
 
 
 def _accepted(row: Any) -> AcceptedCheckIn:
-    if row is None:  # no such account: unknown or revoked token, or deleted after caching
-        raise UnauthenticatedError("unknown or revoked token")
+    if row is None:  # unknown, revoked or expired token, or an account deleted after caching
+        raise UnauthenticatedError(UNKNOWN_TOKEN)
     if row["aggregate_id"] is None:
         raise ForbiddenError("only partners send check-ins")
     return AcceptedCheckIn(id=row["aggregate_id"], created_at=row["created_at"])
@@ -154,10 +173,14 @@ async def accept(
     async with db.driver() as conn:
         row = await conn.fetchrow(_DRIVER_SQL[key], *(params[n] for n in _NAMES[key]))
     if cached is None and row is not None:
-        callers.put(
-            token_hash,
-            Caller(id=row["writer_id"], role=row["role"], name=row["name"], locale=row["locale"]),
+        caller = Caller(
+            id=row["writer_id"],
+            role=row["role"],
+            name=row["name"],
+            locale=row["locale"],
+            token_id=row["token_id"],
         )
+        callers.put(token_hash, caller, expires_at=row["token_expires_at"])
     return _accepted(row)
 
 

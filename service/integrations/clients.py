@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from service.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from service.integrations.secrets import new_secret
-from service.lib.crypto import hash_token, new_token
 from service.persistence.models import Integration, IntegrationUser, User
 
 SCOPES = ("checkins:write", "events:read", "text:read")
@@ -152,13 +151,10 @@ class Integrations:
             if user is None or user.role != "partner":
                 raise ForbiddenError("this external user cannot send check-ins")
             return user
-        # A partner of its own, reachable only through this mapping: the token is thrown away
-        # (an operator can issue one with `attune users rotate-token`).
+        # A partner of its own, reachable only through this mapping: no bearer token (an
+        # operator can issue one with `attune tokens create` or `attune users rotate-token`).
         user = User(
-            name=f"{integration.name}: {external_user_id}"[:120],
-            role="partner",
-            token_hash=hash_token(new_token()),
-            locale=locale,
+            name=f"{integration.name}: {external_user_id}"[:120], role="partner", locale=locale
         )
         self.session.add(user)
         self.session.flush()

@@ -60,6 +60,8 @@ class Couple(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
     invite_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # A code is good for INVITE_CODE_TTL_DAYS, once: cleared when the second partner joins.
+    invite_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     stage: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -75,7 +77,6 @@ class User(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(16), default="partner")
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     locale: Mapped[str] = mapped_column(String(16), default="en-US")
     # At most one couple per user, by construction.
     couple_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -93,6 +94,24 @@ class User(Base):
     consent_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     couple: Mapped[Couple | None] = relationship(back_populates="partners")
+
+
+class ApiToken(Base):
+    """A bearer token of a user (they may hold several: one per device or script). Only its
+    hash is stored; listing shows names and dates, never the token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: never
+    # Written at most once an hour per token, inside the lookup that resolves it.
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CheckIn(Base):

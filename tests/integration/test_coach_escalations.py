@@ -15,7 +15,7 @@ from sqlalchemy import select
 from service.errors import ConflictError
 from service.escalations.service import Escalations
 from service.lib.crypto import hash_token
-from service.persistence.models import CoachAssignment, User
+from service.persistence.models import ApiToken, CoachAssignment, User
 from tests.integration.conftest import auth, drain, make_user
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,9 @@ ELEVATED = "He checks my phone every night and I am not allowed to see my friend
 
 def _user_id(database: Any, token: str) -> str:
     with database.unit_of_work() as session:
-        return str(session.scalar(select(User.id).where(User.token_hash == hash_token(token))))
+        return str(
+            session.scalar(select(ApiToken.user_id).where(ApiToken.token_hash == hash_token(token)))
+        )
 
 
 def _couple(client: Any, database: Any, first: str, second: str) -> tuple[str, str, str]:

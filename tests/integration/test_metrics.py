@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from service.lib.crypto import hash_token
-from service.persistence.models import Escalation, User
+from service.persistence.models import ApiToken, Escalation
 from tests.integration.conftest import auth, make_user
 
 pytestmark = pytest.mark.integration
@@ -39,7 +39,9 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 def _user_id(database: Any, token: str) -> str:
     with database.unit_of_work() as session:
-        return str(session.scalar(select(User.id).where(User.token_hash == hash_token(token))))
+        return str(
+            session.scalar(select(ApiToken.user_id).where(ApiToken.token_hash == hash_token(token)))
+        )
 
 
 def _relay(job_context: Any) -> None:

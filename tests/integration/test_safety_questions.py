@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from service.lib.crypto import hash_token
-from service.persistence.models import Escalation, SafetyQuestion, User
+from service.persistence.models import ApiToken, Escalation, SafetyQuestion
 from service.safety_questions.wording import KINDS
 from tests.integration.conftest import auth, drain, make_user
 
@@ -32,7 +32,9 @@ UNCERTAIN = (
 
 def _user_id(database: Any, token: str) -> str:
     with database.unit_of_work() as session:
-        return str(session.scalar(select(User.id).where(User.token_hash == hash_token(token))))
+        return str(
+            session.scalar(select(ApiToken.user_id).where(ApiToken.token_hash == hash_token(token)))
+        )
 
 
 @pytest.fixture
