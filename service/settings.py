@@ -31,7 +31,13 @@ class Settings(BaseSettings):
     """Redis URL (``redis://`` or ``unix://``). Unset: an embedded redis-server is started."""
 
     encryption_key: SecretStr | None = None
-    """Fernet key for check-in text at rest. Unset in development: generated into data_dir."""
+    """Fernet key for every partner's text at rest (check-ins, tips, chat, evidence, webhook
+    copies). Unset in development: generated into data_dir/secret.key."""
+
+    encryption_old_keys: SecretStr | None = None
+    """Earlier Fernet keys, comma-separated: they only decrypt, so data written before a key
+    rotation stays readable until `attune crypto reencrypt` has moved it to ENCRYPTION_KEY
+    (docs/privacy.md). In development, later lines of data_dir/secret.key count as old keys."""
 
     host: str = "127.0.0.1"
     """Address the API listens on."""
@@ -173,6 +179,12 @@ class Settings(BaseSettings):
         if key.strip().lower() in _PLACEHOLDER_SECRETS:
             raise ValueError("production requires a real ENCRYPTION_KEY (a Fernet key)")
         return self
+
+    @property
+    def old_encryption_keys(self) -> list[str]:
+        """ENCRYPTION_OLD_KEYS as a list (empty when unset)."""
+        raw = self.encryption_old_keys.get_secret_value() if self.encryption_old_keys else ""
+        return [key.strip() for key in raw.split(",") if key.strip()]
 
     @property
     def embedded(self) -> bool:

@@ -10,7 +10,7 @@ from service.classify.classifier import Classifier
 from service.classify.provider import build_classifier, gateway_from_settings
 from service.coaching.llm_writer import LLMTipWriter
 from service.knowledge.embedder import Embedder, SharedVectors, get_embedder
-from service.lib.crypto import configure_cipher, dev_key
+from service.lib.crypto import configure_cipher_from
 from service.lib.db import Database
 from service.lib.queue import connect_redis
 from service.settings import Settings, get_settings
@@ -73,8 +73,7 @@ def current() -> JobContext:
 def from_settings(settings: Settings) -> JobContext:
     if settings.database_url is None or settings.redis_url is None:
         raise RuntimeError("workers need DATABASE_URL and REDIS_URL (attune up sets them)")
-    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
-    configure_cipher(key or dev_key(settings.data_dir))
+    configure_cipher_from(settings)
     return JobContext(
         settings=settings,
         db=Database.connect(settings.database_url),

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from service.cli.audit import audit
 from service.cli.coaches import coaches
+from service.cli.crypto import crypto
 from service.cli.integrations import integrations
 from service.cli.jobs import jobs
 from service.cli.webhooks import webhooks
@@ -414,6 +415,7 @@ def users_set_password(name: str, from_stdin: bool, data_dir: Path | None) -> No
 
 cli.add_command(audit)
 cli.add_command(coaches)
+cli.add_command(crypto)
 cli.add_command(integrations)
 cli.add_command(jobs)
 cli.add_command(webhooks)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from service.lib.crypto import configure_cipher, dev_key
+from service.lib.crypto import configure_cipher_from
 from service.lib.db import Database
 from service.lib.embedded import EmbeddedPostgres
 from service.persistence import migrate
@@ -14,8 +14,7 @@ from service.settings import Settings
 
 
 def configure_encryption(settings: Settings) -> None:
-    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
-    configure_cipher(key or dev_key(settings.data_dir.resolve()))
+    configure_cipher_from(settings)
 
 
 @dataclass

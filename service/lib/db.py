@@ -66,8 +66,14 @@ class Database:
     def connect(cls, url: str, *, pool_size: int = 5) -> Database:
         # Vectors travel as pgvector's text form through the Vector column type and
         # explicit casts, so no per-connection type registration is needed.
+        # hide_parameters: an error's message would otherwise carry the bound values (a
+        # partner's words in a search query) into logs and the failed-job registry in Redis.
         engine = create_engine(
-            normalise_url(url), pool_size=pool_size, max_overflow=10, pool_pre_ping=True
+            normalise_url(url),
+            pool_size=pool_size,
+            max_overflow=10,
+            pool_pre_ping=True,
+            hide_parameters=True,
         )
         return cls(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
@@ -111,6 +117,7 @@ class AsyncDatabase:
             max_overflow=max_overflow,
             pool_recycle=1800,
             pool_timeout=10,
+            hide_parameters=True,  # as above: no bound values in error messages
         )
         return cls(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from service.lib.crypto import current_cipher
+from service.persistence.sealed import EvidenceJSON, SealedJSON, SealedText
 
 
 def utcnow() -> datetime:
@@ -161,7 +162,7 @@ class Classification(Base):
     risk_categories: Mapped[list[str]] = mapped_column(default=list)
     patterns: Mapped[list[str]] = mapped_column(default=list)
     burnout_signals: Mapped[list[str]] = mapped_column(default=list)
-    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    evidence: Mapped[dict[str, Any]] = mapped_column(EvidenceJSON, default=dict)  # quotes sealed
     language: Mapped[str] = mapped_column(String(8), default="und")
     backend: Mapped[str] = mapped_column(String(32))
     model_version: Mapped[str] = mapped_column(String(64))
@@ -182,8 +183,9 @@ class Tip(Base):
         ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(16))  # coaching | safety
-    title: Mapped[str] = mapped_column(Text)
-    body: Mapped[dict[str, Any]] = mapped_column()
+    # Sealed: a tip quotes the partner's words ("You wrote …").
+    title: Mapped[str] = mapped_column(SealedText)
+    body: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     citations: Mapped[list[str]] = mapped_column(default=list)
     backend: Mapped[str] = mapped_column(String(32))
     prompt_version: Mapped[str] = mapped_column(String(64))
@@ -312,7 +314,7 @@ class Escalation(Base):
     )
     severity: Mapped[str] = mapped_column(String(16))
     categories: Mapped[list[str]] = mapped_column(default=list)
-    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"spans": [...]}
+    evidence: Mapped[dict[str, Any]] = mapped_column(EvidenceJSON, default=dict)  # {"spans": …}
     status: Mapped[str] = mapped_column(String(16), default="open")
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -408,8 +410,9 @@ class Generation(Base):
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
     latency_ms: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[str] = mapped_column(String(16))
-    # {"passed": bool, "violations": [{"rule", "detail"}], "error": str | None}
-    verdict: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # {"passed": bool, "violations": [{"rule", "detail"}], "error": str | None}; sealed: a
+    # violation's detail quotes the output, which may repeat a partner's words.
+    verdict: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
