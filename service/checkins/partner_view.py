@@ -4,7 +4,8 @@ Sharing is the writer's choice, but it is not enough on its own. A check-in appe
 all of these hold:
 
 - the writer ticked "share with my partner";
-- it was written inside the couple both belong to now;
+- it was written inside the couple both belong to now, after both had joined it (a partner
+  who joins later, or who leaves and comes back, never sees what was shared before);
 - it has been classified (unclassified text has not been checked for danger yet);
 - the classification is ``none`` or ``concern`` with no risk category;
 - no escalation was opened for it, and the writer was not asked a safety question about it
@@ -46,16 +47,21 @@ class PartnerView:
         after = _decode_cursor(cursor) if cursor else None
         if caller.couple_id is None:
             return [], None
-        partner_ids = select(User.id).where(
-            User.couple_id == caller.couple_id, User.id != caller.id
+        # The later of both partners' joining: nothing shared before it is shown.
+        since = func.greatest(
+            func.coalesce(User.couple_joined_at, CheckIn.created_at),
+            func.coalesce(caller.couple_joined_at, User.couple_joined_at, CheckIn.created_at),
         )
         escalated = exists().where(Escalation.checkin_id == CheckIn.id)
         asked = exists().where(SafetyQuestion.checkin_id == CheckIn.id)
         query = (
             select(CheckIn)
             .join(Classification, Classification.checkin_id == CheckIn.id)
+            .join(User, User.id == CheckIn.user_id)
             .where(
-                CheckIn.user_id.in_(partner_ids),
+                User.couple_id == caller.couple_id,
+                User.id != caller.id,
+                CheckIn.created_at >= since,
                 CheckIn.couple_id == caller.couple_id,
                 CheckIn.shared_with_partner.is_(True),
                 Classification.risk_level.in_(VISIBLE_RISK_LEVELS),

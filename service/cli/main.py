@@ -14,6 +14,7 @@ from service.cli.coaches import coaches
 from service.cli.crypto import crypto
 from service.cli.integrations import integrations
 from service.cli.jobs import jobs
+from service.cli.privacy import users_erase, users_export
 from service.cli.webhooks import webhooks
 from service.lib.logging import configure_logging
 from service.settings import Settings, use_settings
@@ -413,6 +414,8 @@ def users_set_password(name: str, from_stdin: bool, data_dir: Path | None) -> No
     click.echo(f"{name} can log in at /dashboard/login")
 
 
+users.add_command(users_export)
+users.add_command(users_erase)
 cli.add_command(audit)
 cli.add_command(coaches)
 cli.add_command(crypto)

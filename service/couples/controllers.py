@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any, Literal
 
-from litestar import Controller, Response, patch, post
+from litestar import Controller, Response, delete, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.orm import Session
 
 from service.api.auth import Call
 from service.api.fields import words
 from service.api.openapi import problems
-from service.couples.service import Couples
+from service.couples.service import Couples, CoupleView
+from service.couples.unpair import leave_couple
 
 Stage = Literal["early", "mid", "long_term"]
 
@@ -48,6 +51,24 @@ class CoachAssignmentBody(BaseModel):
         return uuid.UUID(value) if isinstance(value, str) else value
 
 
+def _couples(session: Session) -> Couples:
+    from service.settings import get_settings
+
+    return Couples(session, invite_ttl=timedelta(days=get_settings().invite_code_ttl_days))
+
+
+def _invite_view(view: CoupleView) -> dict[str, Any]:
+    """A couple with its invite code: the code always comes with the time it stops working."""
+    expires = view.invite_expires_at
+    return {
+        "id": view.id,
+        "invite_code": view.invite_code,
+        "invite_expires_at": expires.isoformat() if expires else None,
+        "partners": view.partners,
+        "stage": view.stage,
+    }
+
+
 class CoupleController(Controller):
     path = "/v1/couples"
     tags = ["couples"]  # noqa: RUF012
@@ -60,12 +81,22 @@ class CoupleController(Controller):
         call: NamedDependency[Call],
         data: JSONBody[CoupleBody | None] = None,
     ) -> dict[str, Any]:
-        """Create the caller's couple and get an invite code for the other partner."""
+        """Create the caller's couple and get an invite code for the other partner: good once,
+        until `invite_expires_at` (INVITE_CODE_TTL_DAYS, 7 by default)."""
         view = await call.run(
-            lambda s, user: Couples(s).create(user, stage=data.stage if data else None)
+            lambda s, user: _couples(s).create(user, stage=data.stage if data else None)
         )
-        return {"id": view.id, "invite_code": view.invite_code, "partners": view.partners,
-                "stage": view.stage}  # fmt: skip
+        return _invite_view(view)
+
+    @post(
+        "/current/invite",
+        status_code=201,
+        opt=problems({403: PARTNERS, 404: NO_COUPLE, 409: "Your couple already has two partners."}),
+    )
+    async def renew_invite(self, call: NamedDependency[Call]) -> dict[str, Any]:
+        """A fresh invite code for your couple while you are its only partner (the last one
+        expired, or was lost); the previous code stops working."""
+        return _invite_view(await call.run(lambda s, user: _couples(s).renew_invite(user)))
 
     @patch("/current", opt=problems({403: PARTNERS, 404: NO_COUPLE}))
     async def update_current(
@@ -77,13 +108,20 @@ class CoupleController(Controller):
         view = await call.run(lambda s, user: Couples(s).set_stage(user, data.stage))
         return {"id": view.id, "partners": view.partners, "stage": view.stage}
 
+    @delete("/current", status_code=204, opt=problems({403: PARTNERS, 404: NO_COUPLE}))
+    async def leave(self, call: NamedDependency[Call]) -> None:
+        """Leave your couple (unpair). Each partner keeps their own history; nothing either of
+        you shared is shown to anyone you pair with later, nor to each other if you pair
+        again."""
+        await call.run(leave_couple)
+
     @post(
         "/join",
         status_code=200,
         opt=problems(
             {
                 403: PARTNERS,
-                404: "No couple has this invite code.",
+                404: "The invite code is expired, used or unknown (one answer for all three).",
                 409: "You are in a couple already, or this one has two partners.",
             }
         ),

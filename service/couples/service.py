@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -14,6 +15,9 @@ from service.errors import ConflictError, DomainError, ForbiddenError, NotFoundE
 from service.persistence.models import CoachAssignment, Couple, User
 
 MAX_PARTNERS = 2
+DEFAULT_INVITE_TTL = timedelta(days=7)  # INVITE_CODE_TTL_DAYS
+# The same words whether the code never existed, expired or was used: a guesser learns nothing.
+UNKNOWN_CODE = "this invite code is expired or unknown; ask your partner for a new one"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes get read aloud
 
 
@@ -28,22 +32,31 @@ class CoupleView:
     invite_code: str | None
     partners: int
     stage: str | None = None
+    invite_expires_at: datetime | None = None
 
 
 class Couples:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, invite_ttl: timedelta = DEFAULT_INVITE_TTL) -> None:
         self.session = session
+        self.invite_ttl = invite_ttl
 
     def create(self, caller: User, *, stage: str | None = None) -> CoupleView:
         _require_partner(caller)
         if caller.couple_id is not None:
             raise ConflictError("you already belong to a couple", couple_id=str(caller.couple_id))
-        couple = Couple(invite_code=new_invite_code(), stage=stage)
+        couple = Couple(
+            invite_code=new_invite_code(),
+            invite_expires_at=datetime.now(UTC) + self.invite_ttl,
+            stage=stage,
+        )
         self.session.add(couple)
         self.session.flush()
         caller.couple_id = couple.id
+        caller.couple_joined_at = func.now()
         self.session.flush()
-        return CoupleView(str(couple.id), couple.invite_code, 1, couple.stage)
+        return CoupleView(
+            str(couple.id), couple.invite_code, 1, couple.stage, couple.invite_expires_at
+        )
 
     def set_stage(self, caller: User, stage: str | None) -> CoupleView:
         """Record the relationship stage (early, mid, long_term) that tips are tailored to."""
@@ -62,10 +75,12 @@ class Couples:
         _require_partner(caller)
         code = invite_code.strip().upper()
         couple = self.session.scalar(
-            select(Couple).where(Couple.invite_code == code).with_for_update()
+            select(Couple)
+            .where(Couple.invite_code == code, Couple.invite_expires_at > datetime.now(UTC))
+            .with_for_update()
         )
         if couple is None:
-            raise NotFoundError("no couple has this invite code")
+            raise NotFoundError(UNKNOWN_CODE)
         if caller.couple_id == couple.id:
             raise ConflictError("you are already in this couple")
         if caller.couple_id is not None:
@@ -76,9 +91,36 @@ class Couples:
         if (members or 0) >= MAX_PARTNERS:
             raise ConflictError("this couple already has two partners")
         caller.couple_id = couple.id
+        caller.couple_joined_at = func.now()
         couple.invite_code = None  # single use: the couple is complete
+        couple.invite_expires_at = None
         self.session.flush()
         return CoupleView(str(couple.id), None, (members or 0) + 1)
+
+    def renew_invite(self, caller: User) -> CoupleView:
+        """A fresh invite code (and expiry) for the single partner of an incomplete couple; the
+        previous code stops working."""
+        _require_partner(caller)
+        couple = (
+            self.session.scalar(
+                select(Couple).where(Couple.id == caller.couple_id).with_for_update()
+            )
+            if caller.couple_id
+            else None
+        )
+        if couple is None:
+            raise NotFoundError("you are not in a couple yet; create one first")
+        members = self.session.scalar(
+            select(func.count()).select_from(User).where(User.couple_id == couple.id)
+        )
+        if (members or 0) >= MAX_PARTNERS:
+            raise ConflictError("this couple already has two partners")
+        couple.invite_code = new_invite_code()
+        couple.invite_expires_at = datetime.now(UTC) + self.invite_ttl
+        self.session.flush()
+        return CoupleView(
+            str(couple.id), couple.invite_code, members or 0, couple.stage, couple.invite_expires_at
+        )
 
     def assign_coach(self, caller: User, *, couple_id: uuid.UUID, coach_id: uuid.UUID) -> bool:
         """Let a coach look after a couple (admins only); True if the assignment is new."""

@@ -31,6 +31,8 @@ ACTIONS = frozenset(
         "acknowledge",
         "resolve",
         "read_audit",
+        "account_erased",
+        "couple_left",
     }
 )
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.api.auth import Call
 from service.api.openapi import BAD_CURSOR, problems
-from service.escalations.service import MAX_PAGE, Escalations, escalation_view
+from service.escalations.service import MAX_PAGE, Escalations, coach_view
 from service.persistence.models import User
 
 Status = Literal["open", "acknowledged", "resolved"]
@@ -45,7 +45,7 @@ class EscalationController(Controller):
             rows, next_cursor = Escalations(session).list(
                 user, status=status, limit=limit, cursor=cursor
             )
-            return {"items": [escalation_view(r) for r in rows], "next_cursor": next_cursor}
+            return {"items": [coach_view(session, r) for r in rows], "next_cursor": next_cursor}
 
         return await call.run(page)
 
@@ -57,7 +57,7 @@ class EscalationController(Controller):
     ) -> dict[str, Any]:
         """One escalation of an assigned couple (admins: any)."""
         return await call.run(
-            lambda s, user: escalation_view(Escalations(s).get(user, escalation_id))
+            lambda s, user: coach_view(s, Escalations(s).get(user, escalation_id))
         )
 
     @post(
@@ -79,8 +79,8 @@ class EscalationController(Controller):
         """open -> acknowledged; anything else is a 409 naming the current status."""
         note = data.note if data else None
         return await call.run(
-            lambda s, user: escalation_view(
-                Escalations(s).acknowledge(user, escalation_id, note=note)
+            lambda s, user: coach_view(
+                s, Escalations(s).acknowledge(user, escalation_id, note=note)
             )
         )
 
@@ -103,5 +103,5 @@ class EscalationController(Controller):
         """open or acknowledged -> resolved; anything else is a 409 naming the current status."""
         note = data.note if data else None
         return await call.run(
-            lambda s, user: escalation_view(Escalations(s).resolve(user, escalation_id, note=note))
+            lambda s, user: coach_view(s, Escalations(s).resolve(user, escalation_id, note=note))
         )

@@ -242,6 +242,21 @@ def escalation_view(escalation: Escalation) -> dict[str, Any]:
     }
 
 
+def coach_view(session: Session, escalation: Escalation) -> dict[str, Any]:
+    """``escalation_view`` as the API gives it to a coach or admin: the evidence quotes are the
+    partner's words, shown only while that partner lets their coach read them (as on the
+    dashboard); without consent the spans keep where and what, not the words."""
+    view = escalation_view(escalation)
+    writer = session.get(User, escalation.user_id) if escalation.user_id else None
+    consent = bool(writer and writer.coach_can_read_text)
+    if not consent:
+        view["evidence"]["spans"] = [
+            {k: v for k, v in span.items() if k != "quote"} for span in view["evidence"]["spans"]
+        ]
+    view["evidence"]["quotes_shown"] = consent
+    return view
+
+
 def _question_summary(evidence: dict[str, Any]) -> dict[str, Any] | None:
     q = evidence.get("question")
     if not isinstance(q, dict):

@@ -83,6 +83,9 @@ class User(Base):
     couple_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("couples.id", ondelete="SET NULL"), index=True
     )
+    # When they joined that couple: the other partner's shared check-ins are visible from the
+    # later of both partners' joining (a new or returning partner never sees older shares).
+    couple_joined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Dashboard login (coaches and admins only): `attune users set-password NAME`.
     username: Mapped[str | None] = mapped_column(String(120), unique=True)

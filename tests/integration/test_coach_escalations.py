@@ -66,7 +66,7 @@ def queue(client: Any, database: Any, knowledge_base: Path, job_context: Any) ->
     foreign = _checkin(client, c, URGENT)
     drain(job_context)
     return {
-        "admin": admin, "coach": coach, "coach_id": coach_id, "partner": a,
+        "admin": admin, "coach": coach, "coach_id": coach_id, "partner": a, "urgent_writer": b,
         "couple": couple, "other_couple": other_couple,
         "elevated": elevated, "urgent": urgent, "foreign": foreign,
     }  # fmt: skip
@@ -91,8 +91,19 @@ def test_coach_sees_only_assigned_couple_urgent_first(client: Any, queue: dict[s
     assert urgent["status"] == "open"
     assert urgent["source"] == "checkin" and urgent["message_id"] is None
     assert "partner_violence" in urgent["categories"]
+    # Where and what in the note, but not its words: the writer has not let her coach read
+    # them (as on the dashboard).
+    spans = urgent["evidence"]["spans"]
+    assert spans and all(set(s) == {"start", "end", "label"} for s in spans)
+    assert urgent["evidence"]["quotes_shown"] is False
+    consent = client.patch("/v1/me/consent", json={"coach_can_read_text": True},
+                           headers=auth(queue["urgent_writer"]))  # fmt: skip
+    assert consent.status_code == 200
+    items = _items(client, queue["coach"])
+    urgent = items[0]
     spans = urgent["evidence"]["spans"]
     assert spans and all(set(s) <= {"quote", "start", "end", "label"} for s in spans)
+    assert urgent["evidence"]["quotes_shown"] is True
     assert all(s["quote"] in URGENT for s in spans)
     # Why it was raised, not the note itself.
     body = json.dumps(items)
