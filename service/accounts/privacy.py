@@ -18,7 +18,7 @@ import structlog
 from redis import Redis
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.accounts.views import consent_view, me_view
@@ -27,6 +27,8 @@ from service.dashboard.audit import record as audit
 from service.dashboard.rollups import compute_rollups
 from service.lib.crypto import open_spans
 from service.persistence.models import (
+    ApiToken,
+    AuditEntry,
     CheckIn,
     Conversation,
     Couple,
@@ -138,6 +140,33 @@ def export_account(session: Session, user_id: uuid.UUID) -> dict[str, Any]:
                 select(IntegrationUser).where(IntegrationUser.user_id == user_id)
             )
         ],
+        # Never the token itself (only its hash is kept), nor the hash.
+        "tokens": [
+            {
+                "id": str(t.id),
+                "name": t.name,
+                "created_at": _iso(t.created_at),
+                "expires_at": _iso(t.expires_at),
+                "last_used_at": _iso(t.last_used_at),
+            }
+            for t in session.scalars(
+                select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at)
+            )
+        ],
+        # What they did in the dashboard (coaches and admins): logins, reads, actions.
+        "activity": [
+            {
+                "action": a.action,
+                "subject_type": a.subject_type,
+                "subject_id": a.subject_id,
+                "ip": a.ip,
+                "user_agent": a.user_agent,
+                "created_at": _iso(a.created_at),
+            }
+            for a in session.scalars(
+                select(AuditEntry).where(AuditEntry.actor_id == user_id).order_by(AuditEntry.id)
+            )
+        ],
     }
 
 
@@ -145,7 +174,15 @@ def is_empty(export: dict[str, Any]) -> bool:
     """True when an export holds nothing about anyone (what an erasure must leave)."""
     return export["account"] is None and not any(
         export[key]
-        for key in ("checkins", "conversations", "safety_questions", "escalations", "integrations")
+        for key in (
+            "checkins",
+            "conversations",
+            "safety_questions",
+            "escalations",
+            "integrations",
+            "tokens",
+            "activity",
+        )
     )
 
 
@@ -347,6 +384,27 @@ def erase_account(session: Session, user_id: uuid.UUID) -> Erasure:
     erasure.count("messages", len(footprint.messages))
     erasure.count("safety_questions", len(footprint.questions))
     if user is not None:
+        # Their own dashboard activity stays as the record of what was read and done, but no
+        # longer says by whom or from where (actor_id goes with the row's foreign key).
+        erasure.count(
+            "audit_rows_anonymised",
+            _rows(
+                session.execute(
+                    update(AuditEntry)
+                    .where(AuditEntry.actor_id == user_id)
+                    .values(ip=None, user_agent=None)
+                )
+            ),
+        )
+        if user.username:
+            session.execute(
+                update(AuditEntry)
+                .where(
+                    AuditEntry.action == "login_failed",
+                    AuditEntry.details["username"].astext == user.username,
+                )
+                .values(details={}, ip=None, user_agent=None)
+            )
         # Cascades: check-ins (readings, tips, generations), conversations (messages),
         # safety questions, integration mappings, dashboard sessions, tokens.
         session.delete(user)

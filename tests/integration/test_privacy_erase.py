@@ -24,7 +24,7 @@ from service.integrations.clients import Integrations
 from service.integrations.subscriptions import check_url, subscribe
 from service.lib.crypto import current_cipher, hash_token, open_text
 from service.lib.db import Database
-from service.persistence.models import ApiToken, AuditEntry, Couple, User
+from service.persistence.models import ApiToken, AuditEntry, User
 from tests.integration.conftest import auth, drain, make_user
 
 pytestmark = pytest.mark.integration
@@ -56,11 +56,9 @@ def _post(client: Any, token: str, url: str, body: dict[str, Any] | None = None)
 @pytest.fixture
 def people(client: Any, database: Database, knowledge_base: Path) -> dict[str, Any]:
     """Ana and Ben, a couple with coach Carla; Cleo, a partner of another couple."""
-    tokens = {
-        name: make_user(database, name, role=role)
-        for name, role in (("ana", "partner"), ("ben", "partner"), ("cleo", "partner"),
-                           ("carla", "coach"), ("root", "admin"))  # fmt: skip
-    }
+    roles = {"ana": "partner", "ben": "partner", "cleo": "partner", "carla": "coach",
+             "root": "admin"}  # fmt: skip
+    tokens = {name: make_user(database, name, role=role) for name, role in roles.items()}
     ids = {name: _user_id(database, token) for name, token in tokens.items()}
     made = _post(client, tokens["ana"], "/v1/couples")
     _post(client, tokens["ben"], "/v1/couples/join", {"invite_code": made["invite_code"]})
@@ -271,11 +269,9 @@ def test_a_partner_who_leaves_or_joins_later_never_sees_earlier_shares(
 
     # A new partner (and Ana again, later) join Ben's couple with a fresh code.
     dora = make_user(database, "dora")
-    with database.unit_of_work() as session:
-        couple = session.get(Couple, uuid.UUID(people["couple"]))
-        assert couple is not None
-        couple.invite_code = "FRESH-CODE2"
-    _post(client, dora, "/v1/couples/join", {"invite_code": "FRESH-CODE2"})
+    fresh = _post(client, t["ben"], "/v1/couples/current/invite")
+    assert fresh["id"] == people["couple"]
+    _post(client, dora, "/v1/couples/join", {"invite_code": fresh["invite_code"]})
     assert client.get("/v1/partner/checkins", headers=auth(dora)).json()["items"] == []
     _post(client, t["ben"], "/v1/checkins",
           {"text": "Dinner with Dora was easy.", "shared_with_partner": True})  # fmt: skip
@@ -321,3 +317,26 @@ def test_the_cli_exports_and_erases_on_request(
     assert json.loads(empty.stdout)["checkins"] == []
     missing = run.invoke(cli, ["users", "erase", str(ids["ana"]), "--yes"], env=cli_env)
     assert missing.exit_code != 0 and "no user" in missing.output
+
+
+def test_a_coach_who_erases_their_account_leaves_activity_that_names_no_one(
+    client: Any, database: Database, people: dict[str, Any]
+) -> None:
+    from service.dashboard.audit import record
+
+    t, ids = people["tokens"], people["ids"]
+    with database.unit_of_work() as session:
+        record(session, actor_id=ids["carla"], actor_role="coach", action="read_couple",
+               subject_type="couple", subject_id=people["couple"], ip="203.0.113.9",
+               user_agent="Firefox/140")  # fmt: skip
+    mine = client.get("/v1/me/export", headers=auth(t["carla"])).json()
+    assert [a["ip"] for a in mine["activity"]] == ["203.0.113.9"]
+    assert [k["name"] for k in mine["tokens"]] and "token_hash" not in json.dumps(mine["tokens"])
+
+    assert client.delete("/v1/me", headers=auth(t["carla"])).status_code == 204
+    with database.unit_of_work() as session:
+        rows = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "read_couple")))
+        assert [(r.actor_id, r.ip, r.user_agent) for r in rows] == [(None, None, None)]
+    assert client.get("/v1/me", headers=auth(t["carla"])).status_code == 401
+    # Her couples are not orphaned of their data: the partners' exports are whole.
+    assert client.get("/v1/me/export", headers=auth(t["ana"])).json()["account"]
