@@ -350,6 +350,10 @@ def run(n: int, rate: float, tmp: Path) -> dict[str, Any]:
         "WORKER_PROCESSES": "1", "API_WORKERS": "1", "HF_HUB_OFFLINE": "1",
         # Recovery from a lost job is the sweeper's: make its deadline fit a short run.
         "STUCK_AFTER_SECONDS": "15", "JOB_TIMEOUT_SECONDS": "60",
+        # Rate limits on, so that their Redis round trip lives through the Redis kill (they
+        # fail open), but out of reach of the --rate this sends at from 127.0.0.1.
+        "RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_WRITES_PER_MINUTE": "100000",
+        "RATE_LIMIT_WRITES_PER_IP_PER_MINUTE": "100000",
     }  # fmt: skip
     sup = Supervisor(env, tmp, port)
     try:

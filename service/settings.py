@@ -169,6 +169,32 @@ class Settings(BaseSettings):
     """How long a dashboard login lasts (the cookie is HttpOnly, SameSite=Lax, and Secure when
     ENVIRONMENT=production; logging out ends it at once)."""
 
+    # account hygiene (docs/privacy.md, "Tokens and rate limits")
+    invite_code_ttl_days: float = Field(default=7.0, gt=0, le=365)
+    """How long a couple's invite code works (once); the partner who waits can ask for a fresh
+    one with POST /v1/couples/current/invite."""
+
+    rate_limit_enabled: bool = True
+    """Throttle the JSON API (/v1/…) with counters in Redis: writes per token and per client
+    address, and failed authentications per address; over a limit a request gets 429 with
+    Retry-After. If Redis does not answer, requests pass (logged). Off in the test suite and in
+    the benchmarks' launchers (bench/ingest.py), which send thousands of writes from
+    127.0.0.1."""
+
+    rate_limit_writes_per_minute: int = Field(default=120, ge=1)
+    """POST/PUT/PATCH/DELETE a minute per bearer token (a partner checks in a few times a day;
+    a chat turn is one write)."""
+
+    rate_limit_writes_per_ip_per_minute: int = Field(default=1200, ge=1)
+    """POST/PUT/PATCH/DELETE a minute per client address, token or not: many people share an
+    address behind a NAT, and an integration pushes from one. Behind a proxy, the address is
+    the one uvicorn takes from X-Forwarded-For (FORWARDED_ALLOW_IPS names trusted proxies)."""
+
+    rate_limit_auth_failures_per_ip: int = Field(default=50, ge=1)
+    """401 answers per client address in 15 minutes; past it every API request from that
+    address gets 429, even with a right token, until the window ends (token guessing does
+    not pay)."""
+
     @model_validator(mode="after")
     def _refuse_weak_production_config(self) -> Settings:
         if self.environment != "production":

@@ -21,6 +21,7 @@ from redis import Redis
 from service import __version__
 from service.accounts.callers import CallerCache
 from service.accounts.controllers import MeController
+from service.accounts.token_controllers import TokenController
 from service.api.auth import (
     provide_async_db,
     provide_bearer_token,
@@ -31,6 +32,7 @@ from service.api.auth import (
 from service.api.idempotency import idempotency_middleware
 from service.api.openapi import document_problems, problems, repair_options_allow
 from service.api.problems import EXCEPTION_HANDLERS, problem
+from service.api.rate_limits import RateLimiter, RateLimits, async_redis_like
 from service.checkins.controllers import CheckInController
 from service.checkins.partner_controllers import PartnerController
 from service.conversations.chat import ChatEngine
@@ -163,6 +165,7 @@ def create_app(
     chat: ChatEngine | None = None,
     *,
     callers: CallerCache | None = None,
+    rate_limits: RateLimits | None = None,
 ) -> Litestar:
     """The API; ``chat`` defaults to an engine built from settings on first use.
 
@@ -174,6 +177,9 @@ def create_app(
     settings = get_settings()
     engine = chat or default_chat_engine(db)
     cache = callers if callers is not None else CallerCache(settings.auth_cache_ttl_seconds)
+    limiter = RateLimiter(
+        rate_limits or RateLimits.from_settings(settings), lambda: async_redis_like(redis)
+    )
     url = db.engine.url.render_as_string(hide_password=False)
 
     async def open_async_db(app: Litestar) -> None:
@@ -204,9 +210,10 @@ def create_app(
             IntegrationCheckInController,
             WebhookAdminController,
             MeController,
+            TokenController,
         ],
-        on_startup=[open_async_db],
-        on_shutdown=[close_async_db],
+        on_startup=[open_async_db, limiter.open],
+        on_shutdown=[close_async_db, limiter.close],
         dependencies={
             "adb": Provide(provide_async_db, sync_to_thread=False),
             "call": Provide(provide_call),
@@ -219,7 +226,12 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         guards=[require_bearer],
         # First listed, outermost: the request metrics see the status the client gets.
-        middleware=[request_metrics_middleware, request_id_middleware, idempotency_middleware],
+        middleware=[
+            request_metrics_middleware,
+            request_id_middleware,
+            limiter.middleware,  # before a throttled request can claim an Idempotency-Key
+            idempotency_middleware,
+        ],
         openapi_config=OpenAPIConfig(title="Attune", version=__version__, path="/schema"),
         request_max_body_size=MAX_BODY_BYTES,
         template_config=template_config(),

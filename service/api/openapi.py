@@ -34,6 +34,7 @@ from litestar.routes import HTTPRoute
 from pydantic import BaseModel
 
 from service.api.problems import MEDIA_TYPE
+from service.api.rate_limits import LIMITED_PREFIX, UNLIMITED, WRITES
 
 PROBLEM = "Problem"
 BEARER = "bearer"
@@ -49,6 +50,15 @@ ALWAYS: dict[int, str] = {
     413: "The body is larger than 64 KiB.",
     503: "The database connection was lost; nothing was written. Retry (see `Retry-After`).",
 }
+RATE_LIMITED = (  # service/api/rate_limits.py
+    "Too many failed authentications from your address in 15 minutes"
+    " (RATE_LIMIT_AUTH_FAILURES_PER_IP); wait `Retry-After` seconds."
+)
+RATE_LIMITED_WRITE = (
+    "Too many writes with this token or from your address in a minute"
+    " (RATE_LIMIT_WRITES_PER_MINUTE, RATE_LIMIT_WRITES_PER_IP_PER_MINUTE), or too many failed"
+    " authentications from your address in 15 minutes; wait `Retry-After` seconds."
+)
 IDEMPOTENCY = {
     400: "The `Idempotency-Key` header is not 1 to 255 printable ASCII characters.",
     409: "A request with this `Idempotency-Key` is still in progress.",
@@ -115,6 +125,8 @@ def operation_problems(
     if method == "POST" and not path.startswith(IDEMPOTENCY_EXEMPT_PREFIX):
         for status, why in IDEMPOTENCY.items():
             add(status, why)
+    if path.startswith(LIMITED_PREFIX) and path not in UNLIMITED:
+        add(429, RATE_LIMITED_WRITE if method in WRITES else RATE_LIMITED)
     if opt.get("database", True):
         add(503, ALWAYS[503])
     return {status: " ".join(dict.fromkeys(whys)) for status, whys in sorted(found.items())}

@@ -15,6 +15,7 @@ from service.cli.crypto import crypto
 from service.cli.integrations import integrations
 from service.cli.jobs import jobs
 from service.cli.privacy import users_erase, users_export
+from service.cli.tokens import tokens
 from service.cli.webhooks import webhooks
 from service.lib.logging import configure_logging
 from service.settings import Settings, use_settings
@@ -421,6 +422,7 @@ cli.add_command(coaches)
 cli.add_command(crypto)
 cli.add_command(integrations)
 cli.add_command(jobs)
+cli.add_command(tokens)
 cli.add_command(webhooks)
 
 

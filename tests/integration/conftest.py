@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,11 @@ from service.settings import Settings
 from tests.conftest import KNOWLEDGE
 
 pytestmark = pytest.mark.integration
+
+# Rate limits (on by default) would throttle this suite: hundreds of writes and deliberate 401s
+# from one client address. tests/integration/test_rate_limits.py builds apps with its own
+# limits; `attune` processes that tests start inherit this.
+os.environ.setdefault("RATE_LIMIT_ENABLED", "false")
 
 _TRANSIENT_TABLES = (
     "audit_log, escalation_notes, weekly_rollups, dashboard_sessions,"

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from service.accounts.tokens import Tokens
 from service.integrations.clients import Integrations
 from service.integrations.subscriptions import check_url, subscribe
 from service.lib.crypto import hash_token
@@ -130,6 +131,7 @@ def _build(client: Any, database: Database, job_context: Any) -> World:
         world.res["question_ana"] = str(
             session.scalar(select(SafetyQuestion.id).where(SafetyQuestion.user_id == ids["ana"]))
         )
+        world.res["token_cleo"] = str(Tokens(session).issue(ids["cleo"], name="spare").row.id)
         integrations = Integrations(session)
         made = integrations.create("journal")
         integrations.link(made.integration.id, "ext-ana", ids["ana"])
@@ -165,6 +167,10 @@ ROWS: list[Row] = [
     ("GET", "/v1/me/consent", None, None, "401 200 200 200 403 403 403 403"),
     ("PATCH", "/v1/me/consent", None, {"coach_can_read_text": False}, "401 200 200 200 403 403 403 403"),
     ("GET", "/v1/me/export", None, None, "401 200 200 200 200 200 200 200"),
+    ("GET", "/v1/me/tokens", None, None, "401 200 200 200 200 200 200 200"),
+    ("POST", "/v1/me/tokens", None, {"name": "matrix"}, "401 201 201 201 201 201 201 201"),
+    ("DELETE", "/v1/me/tokens/{token_id}", {"token_id": "token_cleo"}, None, "401 404 404 204 404 404 404 404"),
+    ("DELETE", "/v1/me/tokens/{token_id}", {"token_id": "-"}, None, "401 404 404 404 404 404 404 404"),
     ("GET", "/v1/checkins", None, None, "401 200 200 200 200 200 200 200"),
     ("GET", "/v1/checkins/{checkin_id}", {"checkin_id": "ana_shared"}, None, "401 200 404 404 404 404 404 404"),
     ("GET", "/v1/checkins/{checkin_id}", {"checkin_id": "ana_urgent"}, None, "401 200 404 404 404 404 404 404"),
@@ -186,6 +192,7 @@ ROWS: list[Row] = [
     ("POST", "/v1/couples", None, None, "401 409 409 409 403 403 403 403"),
     ("PATCH", "/v1/couples/current", None, {"stage": "mid"}, "401 200 200 200 403 403 403 403"),
     ("POST", "/v1/couples/join", None, {"invite_code": "NOSUCH-CODE"}, "401 404 404 404 403 403 403 403"),
+    ("POST", "/v1/couples/current/invite", None, None, "401 409 409 201 403 403 403 403"),
     ("POST", "/v1/couples/{couple_id}/coaches", {"couple_id": "couple_c"}, {"coach_id": "00000000-0000-0000-0000-000000000000"}, "401 403 403 403 403 403 403 404"),
     ("POST", "/v1/integrations/{integration_id}/checkins", {"integration_id": "integration"}, {"external_user_id": "x", "text": "hello"}, "401 401 401 401 401 401 401 401"),
     ("GET", "/v1/admin/integrations/{integration_id}/subscriptions", {"integration_id": "integration"}, None, "401 403 403 403 403 403 403 200"),
