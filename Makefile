@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12
 export HF_HUB_OFFLINE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast fuzz lint format eval train bench clean
+.PHONY: help setup run test test-fast fuzz lint format eval train bench clean llm-local test-realmodel
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,14 @@ test-fast: $(STAMP) ## Unit tests only
 fuzz: $(STAMP) ## Schemathesis, every check, every role, 100 examples per operation, random seed
 	@seed=$${FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; echo "make fuzz: FUZZ_SEED=$$seed"; \
 		FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_SEED=$$seed $(BIN)/pytest -q tests/integration/test_api_fuzz.py
+
+llm-local: $(STAMP) ## Fetch, verify and serve a local model on :8088 (LLM_LOCAL_MODEL=qwen2.5-coder-1.5b|smollm2-135m)
+	$(BIN)/attune llm serve-local --model $${LLM_LOCAL_MODEL:-qwen2.5-coder-1.5b} --port $${LLM_LOCAL_PORT:-8088}
+
+test-realmodel: $(STAMP) ## Tip, chat and classification through a real llama.cpp server with SmolLM2-135M
+	@$(BIN)/attune llm install || echo "make test-realmodel: no llama.cpp server; the tests will skip" >&2
+	$(BIN)/attune llm fetch --model smollm2-135m
+	$(BIN)/pytest -q -m realmodel tests/realmodel
 
 lint: $(STAMP) ## Ruff lint + format check, mypy --strict
 	$(BIN)/ruff check service workers tests

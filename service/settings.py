@@ -100,6 +100,15 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
     """Retries (with backoff) on 429/5xx/timeouts before the gateway gives up."""
 
+    llm_context_tokens: int | None = Field(default=None, ge=512)
+    """The model's context window in tokens (a local server's --n_ctx). Set: prompts are cut
+    to leave room for the answer, and a prompt that cannot fit is not sent (docs/llm.md).
+    Unset: no limit is assumed (hosted models)."""
+
+    llm_max_output_tokens: int = Field(default=1024, ge=16)
+    """Most tokens a model may write in one answer; each use asks for less (tip 600, safety
+    message 350, classification 400, chat turn 350), so a small model cannot ramble on."""
+
     judge_base_url: str | None = None
     """OpenAI-compatible endpoint for the optional LLM-as-judge of `attune eval guidelines
     --judge` (defaults to LLM_BASE_URL)."""

@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 
 from service.lib.llm import LLMGateway, LLMOutputError
+from service.lib.llm_budget import fit_values
 from service.lib.prompts import Prompt, load_prompt
 from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 
@@ -22,6 +23,7 @@ log = structlog.get_logger(__name__)
 BACKEND = "llm"
 SCHEMA_NAME = "checkin_labels"
 MAX_EVIDENCE = 24
+MAX_TOKENS = 400
 
 _RISK_CATEGORIES = tuple(c.value for c in RiskCategory)
 _PATTERNS = tuple(p.value for p in Pattern)
@@ -96,15 +98,18 @@ class LLMClassifier:
         """Label one check-in; raises ``LLMError`` subclasses when the model cannot answer."""
         # A fresh random boundary per call: the text cannot forge the end of its own block.
         boundary = secrets.token_hex(8)
-        messages = self.prompt.render(
-            text=text,
-            mood=_scale(mood),
-            connection=_scale(connection),
-            locale=locale or "unknown",
-            boundary=boundary,
-        )
+        values = {"text": text, "mood": _scale(mood), "connection": _scale(connection),
+                  "locale": locale or "unknown", "boundary": boundary}  # fmt: skip
+        messages = self.prompt.render(**values)
+        room = self._gateway.prompt_chars(MAX_TOKENS, len(messages))
+        over = sum(len(m["content"]) for m in messages) - room if room is not None else 0
+        if over > 0:  # a small context window: the middle of a long text gives way (the
+            # rules and the local model have read all of it; this backend may only raise)
+            messages = self.prompt.render(**fit_values(values, (("text", 400, "ends"),), over))
         schema_name = self.prompt.response_schema or SCHEMA_NAME
-        result = self._gateway.complete_json(messages, schema_name, LABELS_SCHEMA)
+        result = self._gateway.complete_json(
+            messages, schema_name, LABELS_SCHEMA, max_tokens=MAX_TOKENS
+        )
         data = result.data
         dropped: list[str] = []
         level = _risk_level(data.get("risk_level"))

@@ -63,5 +63,7 @@ def gateway_from_settings(settings: Settings) -> LLMGateway:
                 settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
                 timeout=settings.llm_timeout_seconds,
                 max_retries=settings.llm_max_retries,
+                context_tokens=settings.llm_context_tokens,
+                max_output_tokens=settings.llm_max_output_tokens,
             )
         return _gateways[key]

@@ -14,6 +14,7 @@ from service.cli.coaches import coaches
 from service.cli.crypto import crypto
 from service.cli.integrations import integrations
 from service.cli.jobs import jobs
+from service.cli.llm import llm
 from service.cli.privacy import users_erase, users_export
 from service.cli.tokens import tokens
 from service.cli.webhooks import webhooks
@@ -422,6 +423,7 @@ cli.add_command(coaches)
 cli.add_command(crypto)
 cli.add_command(integrations)
 cli.add_command(jobs)
+cli.add_command(llm)
 cli.add_command(tokens)
 cli.add_command(webhooks)
 

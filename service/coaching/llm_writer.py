@@ -12,10 +12,16 @@ from typing import Any
 
 from service.coaching.composer import ComposedTip, TipInput, resource_block
 from service.lib.llm import LLMGateway, LLMOutputError, LLMResult
+from service.lib.llm_budget import Keep, fit_values
 from service.lib.prompts import Prompt, load_prompt
 from service.retrieval.search import RetrievedCard
 
 BACKEND = "llm"
+TIP_MAX_TOKENS = 600
+ESCALATION_MAX_TOKENS = 350
+# What gives way when a prompt does not fit a small context: card details first, then the
+# middle of a long check-in (its start and end stay).
+_CUTS: tuple[tuple[str, int, Keep], ...] = (("cards", 700, "head"), ("checkin", 600, "ends"))
 _NULLABLE_STRING = {"type": ["string", "null"]}
 TIP_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -67,16 +73,19 @@ class LLMTipWriter:
         prompt = self.tip_prompt
         messages = self._messages(
             prompt,
+            TIP_MAX_TOKENS,
             stage=tip.stage or "unknown",
-            mood=tip.mood or "not given",
-            connection=tip.connection or "not given",
+            mood=str(tip.mood or "not given"),
+            connection=str(tip.connection or "not given"),
             patterns=", ".join(tip.patterns) or "none",
             burnout_signals=", ".join(tip.burnout_signals) or "none",
             risk_level=str(tip.risk_level),
             cards=format_cards(tip.cards),
             checkin=checkin_text,
         )
-        result = self.gateway.complete_json(messages, "tip", TIP_SCHEMA, temperature=temperature)
+        result = self.gateway.complete_json(
+            messages, "tip", TIP_SCHEMA, temperature=temperature, max_tokens=TIP_MAX_TOKENS
+        )
         data = result.data
         body: dict[str, Any] = {
             "why": _text(data["why"]),
@@ -105,13 +114,18 @@ class LLMTipWriter:
         prompt = self.escalation_prompt
         messages = self._messages(
             prompt,
+            ESCALATION_MAX_TOKENS,
             risk_level=str(tip.risk_level),
             risk_categories=", ".join(tip.risk_categories) or "unspecified",
             cards=format_cards(tip.cards),
             checkin=checkin_text,
         )
         result = self.gateway.complete_json(
-            messages, "escalation", ESCALATION_SCHEMA, temperature=0.2
+            messages,
+            "escalation",
+            ESCALATION_SCHEMA,
+            temperature=0.2,
+            max_tokens=ESCALATION_MAX_TOKENS,
         )
         data = result.data
         message = _text(data["message"])
@@ -130,9 +144,18 @@ class LLMTipWriter:
         )
         return Written(composed, result)
 
-    def _messages(self, prompt: Prompt, **values: object) -> list[dict[str, str]]:
+    def _messages(self, prompt: Prompt, max_tokens: int, **values: str) -> list[dict[str, str]]:
         # A fresh boundary tag per request: text that fakes an end marker stays data.
-        rendered = prompt.render(tag=secrets.token_hex(6), **values)
+        tag = secrets.token_hex(6)
+        rendered = self._render(prompt, tag, values)
+        room = self.gateway.prompt_chars(max_tokens, len(rendered))
+        over = sum(len(m["content"]) for m in rendered) - room if room is not None else 0
+        if over > 0:  # a small context window: shorten what can give way
+            rendered = self._render(prompt, tag, fit_values(values, _CUTS, over))
+        return rendered
+
+    def _render(self, prompt: Prompt, tag: str, values: dict[str, str]) -> list[dict[str, str]]:
+        rendered = prompt.render(tag=tag, **values)
         rendered[0]["content"] = f"{self.guidelines.system}\n\n{rendered[0]['content']}"
         return rendered
 

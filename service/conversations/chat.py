@@ -52,7 +52,8 @@ from service.lib import metrics
 from service.lib.crypto import seal_spans
 from service.lib.db import Database
 from service.lib.llm import LLMError, LLMGateway
-from service.lib.prompts import load_prompt
+from service.lib.llm_budget import Keep, fit_values
+from service.lib.prompts import Prompt, load_prompt
 from service.persistence.models import Escalation, Generation, Message
 from service.retrieval.search import Query, RetrievedCard, search
 from service.safety_questions.service import AskingConfig, individual_plan
@@ -60,6 +61,10 @@ from service.taxonomy import LABEL_IDS, RiskLevel
 
 log = structlog.get_logger(__name__)
 MAX_MESSAGE = 4000
+CHAT_MAX_TOKENS = 350
+_CHAT_CUTS: tuple[tuple[str, int, Keep], ...] = (
+    ("turns", 900, "tail"), ("summary", 200, "tail"), ("cards", 500, "head"),
+)  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]{1,79})\]")
 _Reply = tuple[str, list[str], str, str]  # text, citations, backend, prompt version
@@ -305,18 +310,18 @@ class ChatEngine:
     ) -> Generator[ChatEvent, None, _Reply]:
         chat_prompt, guidelines = load_prompt("chat"), load_prompt("guidelines")
         version = f"{chat_prompt.ref}+{guidelines.ref}"
-        messages = chat_prompt.render(
-            tag=uuid.uuid4().hex[:12],
-            stage="unknown",
+        messages = chat_messages(
+            gateway,
+            chat_prompt,
+            guidelines,
             summary=turn.summary or "(none yet)",
             cards=format_cards(turn.cards),
             turns=format_turns(turn.history, turn.text),
         )
-        messages[0]["content"] = f"{guidelines.system}\n\n{messages[0]['content']}"
         shown: list[str] = []
         buffer = ""
         started = time.perf_counter()
-        stream = gateway.stream_text(messages, temperature=0.5)
+        stream = gateway.stream_text(messages, temperature=0.5, max_tokens=CHAT_MAX_TOKENS)
         failure: dict[str, Any] | None = None
         try:
             for delta in stream:
@@ -330,6 +335,8 @@ class ChatEngine:
                     yield ChatEvent("delta", {"text": sentence})
                 if failure:
                     break
+            if stream.finish_reason == "length" and shown:
+                buffer = ""  # cut off at the token budget: drop the half sentence
             if not failure and buffer.strip():
                 failure = _sentence_failure(buffer.strip(), turn.guard)
                 if not failure:
@@ -351,9 +358,10 @@ class ChatEngine:
             "latency_ms": round((time.perf_counter() - started) * 1000),
         }
         if failure is None:
-            turn.attempts.append(
-                _attempt("llm", version, {"passed": True, "violations": []}, **usage)
-            )
+            verdict_ok: dict[str, Any] = {"passed": True, "violations": []}
+            if stream.usage_estimated:  # the server reported no usage (llama-cpp-python)
+                verdict_ok["usage_estimated"] = True
+            turn.attempts.append(_attempt("llm", version, verdict_ok, **usage))
             return reply, citations, "llm", version
         outcome = "error" if failure.get("error") else "rejected"
         turn.attempts.append(_attempt("llm", version, failure, outcome=outcome, **usage))
@@ -393,6 +401,24 @@ class ChatEngine:
                 session.add(Generation(message_id=answer.id, purpose="chat", attempt=number, **row))
             roll_summary(session, turn.conversation_id)
             return answer.id
+
+
+def chat_messages(
+    gateway: LLMGateway, prompt: Prompt, guidelines: Prompt, **values: str
+) -> list[dict[str, str]]:
+    """The chat prompt; in a small context window the oldest turns, the summary and card
+    details give way, in that order (the new message is the last line of ``turns``)."""
+    tag = uuid.uuid4().hex[:12]
+
+    def render(values: dict[str, str]) -> list[dict[str, str]]:
+        messages = prompt.render(tag=tag, stage="unknown", **values)
+        messages[0]["content"] = f"{guidelines.system}\n\n{messages[0]['content']}"
+        return messages
+
+    messages = render(values)
+    room = gateway.prompt_chars(CHAT_MAX_TOKENS, len(messages))
+    over = sum(len(m["content"]) for m in messages) - room if room is not None else 0
+    return render(fit_values(values, _CHAT_CUTS, over)) if over > 0 else messages
 
 
 def _sentence_failure(sentence: str, guard: GuardContext) -> dict[str, Any] | None:

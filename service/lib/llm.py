@@ -21,11 +21,25 @@ import structlog
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 
 from service.lib import metrics
+from service.lib.llm_budget import TokenBudget
+from service.lib.llm_json import (
+    JSON_MODES,
+    JsonMode,
+    keys_hint,
+    parse_object,
+    rejects_format,
+    response_format,
+)
+from service.lib.llm_json import shape_errors as shape_errors
 
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
 Messages = Sequence[Mapping[str, str]]
+
+TokenParam = Literal["max_tokens", "max_completion_tokens"]
+_MAX_TOKENS: TokenParam = "max_tokens"
+_MAX_COMPLETION_TOKENS: TokenParam = "max_completion_tokens"
 
 # HTTP statuses worth another try: timeouts, lock conflicts, rate limits, server trouble.
 _RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -41,6 +55,14 @@ class LLMUnavailableError(LLMError):
 
 class LLMOutputError(LLMError):
     """The endpoint answered, but not with what was asked (malformed JSON, wrong shape, refusal)."""
+
+
+class LLMRequestError(LLMError):
+    """The endpoint refused the request itself (HTTP 4xx other than 408/409/429)."""
+
+
+class LLMPromptTooLongError(LLMError):
+    """The prompt leaves no room for an answer in the model's context window (not sent)."""
 
 
 STREAM_PURPOSE = "chat"  # the metrics' purpose of streamed answers (only chat streams)
@@ -149,11 +171,20 @@ class LLMGateway:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        context_tokens: int | None = None,
+        max_output_tokens: int = 1024,
+        json_mode: JsonMode = "json_schema",
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.model = model
         self.max_retries = max_retries
+        self.max_output_tokens = max_output_tokens
+        self.budget = TokenBudget(context_tokens)
+        # What this server accepts, learnt from its refusals and kept for the gateway's life.
+        self.json_mode: JsonMode = json_mode
+        self.stream_usage = True  # stream_options.include_usage
+        self.token_param: TokenParam = _MAX_TOKENS
         self.breaker = CircuitBreaker(breaker_threshold, breaker_cooldown, clock=clock)
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
@@ -167,6 +198,24 @@ class LLMGateway:
     def close(self) -> None:
         self._client.close()
 
+    def output_tokens(self, messages: Messages, wanted: int | None) -> int:
+        """The answer's token budget: ``wanted`` (capped by the gateway's ceiling) or what the
+        context window leaves; ``LLMPromptTooLongError`` if not even a short answer fits."""
+        want = min(wanted or self.max_output_tokens, self.max_output_tokens)
+        fitted = self.budget.output_tokens(messages, want)
+        if fitted is None:
+            log.warning("llm.prompt_too_long", estimated=self.budget.estimate(messages),
+                        context=self.budget.context_tokens)  # fmt: skip
+            raise LLMPromptTooLongError(
+                f"prompt of ~{self.budget.estimate(messages)} tokens leaves no room for an "
+                f"answer in a {self.budget.context_tokens}-token context"
+            )
+        return fitted
+
+    def prompt_chars(self, output_tokens: int, n_messages: int = 2) -> int | None:
+        """Characters of prompt that fit beside ``output_tokens`` (None: no known limit)."""
+        return self.budget.prompt_chars(min(output_tokens, self.max_output_tokens), n_messages)
+
     def complete_json(
         self,
         messages: Messages,
@@ -174,15 +223,19 @@ class LLMGateway:
         schema: dict[str, Any],
         *,
         temperature: float | None = 0.0,
+        max_tokens: int | None = None,
     ) -> LLMResult:
         """Ask for a JSON object matching ``schema`` (strict structured output) and parse it.
 
         Types and required fields are checked here; enum values are left to the caller, which
-        knows whether an unknown value can be dropped or must fail.
+        knows whether an unknown value can be dropped or must fail. A server without
+        ``json_schema`` is asked with the next mode it accepts (``llm_json.JSON_MODES``).
         """
         started = time.perf_counter()
         try:
-            result = self._complete_json(messages, schema_name, schema, temperature=temperature)
+            result = self._complete_json(
+                messages, schema_name, schema, temperature=temperature, max_tokens=max_tokens
+            )
         except LLMError as exc:
             metrics.model_call(schema_name, outcome_of(exc), time.perf_counter() - started)
             raise
@@ -199,27 +252,39 @@ class LLMGateway:
         schema: dict[str, Any],
         *,
         temperature: float | None,
+        max_tokens: int | None,
     ) -> LLMResult:
         started = time.perf_counter()
+        while True:
+            mode, token_param = self.json_mode, self.token_param
+            sent = _with_hint(messages, schema) if mode in ("json_object", "prompt") else messages
+            limit = self.output_tokens(sent, max_tokens)
+            fmt = response_format(mode, schema_name, schema)
+            options: dict[str, Any] = {token_param: limit}
+            if fmt is not None:
+                options["response_format"] = fmt
 
-        def call() -> ChatCompletion:
-            return self._client.chat.completions.create(
-                model=self.model,
-                messages=_message_params(messages),
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {"name": schema_name, "schema": schema, "strict": True},
-                },
-                temperature=openai.omit if temperature is None else temperature,
-            )
+            def call(sent: Messages = sent, options: dict[str, Any] = options) -> ChatCompletion:
+                completion = self._client.chat.completions.create(
+                    model=self.model,
+                    messages=_message_params(sent),
+                    temperature=openai.omit if temperature is None else temperature,
+                    **options,
+                )
+                return cast(ChatCompletion, completion)
 
-        completion, attempts = self._with_retries(call, operation="complete_json")
+            try:
+                completion, attempts = self._with_retries(call, operation="complete_json")
+                break
+            except LLMRequestError as exc:
+                if not self._adapt(exc.__cause__, mode=mode, token_param=token_param):
+                    raise
         latency_ms = round((time.perf_counter() - started) * 1000)
         content = _content_of(completion)
         try:
-            data = json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise LLMOutputError(f"model output is not JSON ({exc.msg} at {exc.pos})") from None
+            data = parse_object(content)
+        except ValueError as exc:
+            raise LLMOutputError(f"model output is {exc}") from None
         problems = shape_errors(data, schema)
         if problems:
             raise LLMOutputError(f"model output does not match {schema_name}: {problems[:3]}")
@@ -232,26 +297,67 @@ class LLMGateway:
             latency_ms=latency_ms,
             attempts=attempts,
         )
+        self.budget.observe(sent, result.prompt_tokens)
         log.info(
             "llm.complete",
             schema=schema_name,
             model=result.model,
+            json_mode=mode,
             attempts=attempts,
             latency_ms=latency_ms,
             prompt_tokens=result.prompt_tokens,
             completion_tokens=result.completion_tokens,
-            request_chars=sum(len(m.get("content", "")) for m in messages),
+            max_tokens=limit,
+            request_chars=sum(len(m.get("content", "")) for m in sent),
             response_chars=len(content),
         )
         return result
 
-    def stream_text(self, messages: Messages, *, temperature: float | None = None) -> TextStream:
+    def _adapt(
+        self,
+        cause: BaseException | None,
+        *,
+        mode: JsonMode | None = None,
+        token_param: str | None = None,
+        stream_usage: bool | None = None,
+    ) -> bool:
+        """Step past a request feature the server refused; False if there is nothing to drop.
+
+        Only the feature named in the refusal is dropped, and only once per gateway: a
+        400 for any other reason (a prompt the server finds too long) is not retried.
+        """
+        # OpenAI's reasoning models: "Use 'max_completion_tokens' instead".
+        if token_param == _MAX_TOKENS and rejects_format(cause, _MAX_COMPLETION_TOKENS):
+            self.token_param = _MAX_COMPLETION_TOKENS
+            log.warning("llm.server_adapted", feature=_MAX_COMPLETION_TOKENS)
+            return True
+        if stream_usage and rejects_format(cause, "stream_options", "include_usage"):
+            self.stream_usage = False
+            log.warning("llm.server_adapted", feature="stream_without_usage")
+            return True
+        if (
+            mode is not None
+            and mode != JSON_MODES[-1]
+            and rejects_format(cause, "response_format", "json_schema", "json_object")
+        ):
+            self.json_mode = JSON_MODES[JSON_MODES.index(mode) + 1]
+            log.warning("llm.server_adapted", feature="json_mode", json_mode=self.json_mode)
+            return True
+        return False
+
+    def stream_text(
+        self,
+        messages: Messages,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> TextStream:
         """Stream the answer's content deltas; nothing is sent until the stream is iterated.
 
         Connection failures before the first byte are retried; failures mid-stream are not
         (the caller already showed part of the answer) and raise ``LLMUnavailableError``.
         """
-        return TextStream(self, messages, temperature)
+        return TextStream(self, messages, temperature, max_tokens)
 
     def _with_retries(self, call: Callable[[], T], *, operation: str) -> tuple[T, int]:
         """Run ``call`` under the breaker, retrying transient failures with backoff and jitter."""
@@ -266,7 +372,7 @@ class LLMGateway:
                 except openai.APIStatusError as exc:
                     if not _retryable_status(exc.status_code):
                         verdict = "success"  # the endpoint is up; the request is wrong
-                        raise LLMError(
+                        raise LLMRequestError(
                             f"LLM endpoint refused the request (HTTP {exc.status_code})"
                         ) from exc
                     reason, retry_after = f"http_{exc.status_code}", _retry_after(exc)
@@ -309,16 +415,31 @@ class LLMGateway:
 
 
 class TextStream(Iterator[str]):
-    """Content deltas of one streamed answer; usage and timing are filled in as it ends."""
+    """Content deltas of one streamed answer; usage and timing are filled in as it ends.
 
-    def __init__(self, gateway: LLMGateway, messages: Messages, temperature: float | None):
+    Servers stream differently: a role-only first chunk, chunks without ``choices`` or without
+    ``delta``, a usage-only last chunk, or no usage at all (llama-cpp-python). Without reported
+    usage the counts are estimated (``usage_estimated``): the prompt from its length, the
+    answer as one token per content chunk.
+    """
+
+    def __init__(
+        self,
+        gateway: LLMGateway,
+        messages: Messages,
+        temperature: float | None,
+        max_tokens: int | None = None,
+    ):
         self._gateway = gateway
         self._messages = messages
         self._temperature = temperature
+        self._max_tokens = max_tokens
         self._gen = self._run()
         self.model = gateway.model
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.usage_estimated = False
+        self.finish_reason: str | None = None
         self.attempts = 0
         self.first_delta_ms: int | None = None
         self.latency_ms: int | None = None
@@ -344,38 +465,69 @@ class TextStream(Iterator[str]):
             prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
         )  # fmt: skip
 
+    def _open(self) -> openai.Stream[ChatCompletionChunk]:
+        gw = self._gateway
+        limit = gw.output_tokens(self._messages, self._max_tokens)
+        while True:
+            usage, token_param = gw.stream_usage, gw.token_param
+            options: dict[str, Any] = {token_param: limit}
+            if usage:
+                options["stream_options"] = {"include_usage": True}
+
+            def call(options: dict[str, Any] = options) -> openai.Stream[ChatCompletionChunk]:
+                stream = gw._client.chat.completions.create(
+                    model=gw.model,
+                    messages=_message_params(self._messages),
+                    stream=True,
+                    temperature=openai.omit if self._temperature is None else self._temperature,
+                    **options,
+                )
+                return cast(openai.Stream[ChatCompletionChunk], stream)
+
+            try:
+                stream, self.attempts = gw._with_retries(call, operation="stream_text")
+                return stream
+            except LLMRequestError as exc:
+                if not gw._adapt(exc.__cause__, token_param=token_param, stream_usage=usage):
+                    raise
+
     def _stream(self, started: float) -> Generator[str, None, None]:
         gw = self._gateway
-
-        def call() -> openai.Stream[ChatCompletionChunk]:
-            return gw._client.chat.completions.create(
-                model=gw.model,
-                messages=_message_params(self._messages),
-                stream=True,
-                stream_options={"include_usage": True},
-                temperature=openai.omit if self._temperature is None else self._temperature,
-            )
-
-        stream, self.attempts = gw._with_retries(call, operation="stream_text")
-        chars = 0
+        stream = self._open()
+        chars = deltas = 0
+        reported = False
         try:
             for chunk in stream:
-                self.model = chunk.model or self.model
-                if chunk.usage is not None:
-                    self.prompt_tokens = chunk.usage.prompt_tokens
-                    self.completion_tokens = chunk.usage.completion_tokens
-                for choice in chunk.choices:
-                    delta = choice.delta.content
+                self.model = getattr(chunk, "model", None) or self.model
+                usage = getattr(chunk, "usage", None)
+                if usage is not None:
+                    reported = True
+                    self.prompt_tokens = getattr(usage, "prompt_tokens", 0) or 0
+                    self.completion_tokens = getattr(usage, "completion_tokens", 0) or 0
+                for choice in getattr(chunk, "choices", None) or ():
+                    if (getattr(choice, "index", 0) or 0) != 0:
+                        continue  # only the first answer is ours
+                    self.finish_reason = getattr(choice, "finish_reason", None) or (
+                        self.finish_reason
+                    )
+                    delta = getattr(getattr(choice, "delta", None), "content", None)
                     if delta:
                         if self.first_delta_ms is None:
                             self.first_delta_ms = round((time.perf_counter() - started) * 1000)
                         chars += len(delta)
+                        deltas += 1
                         yield delta
         except openai.APIError as exc:  # read timeouts, dropped connections, error events
             gw.breaker.failure()
             raise LLMUnavailableError(f"LLM stream broke off ({type(exc).__name__})") from exc
         finally:
             stream.close()
+        if reported:
+            gw.budget.observe(self._messages, self.prompt_tokens)
+        else:
+            self.usage_estimated = True
+            self.prompt_tokens = gw.budget.estimate(self._messages)
+            self.completion_tokens = deltas
         self.latency_ms = round((time.perf_counter() - started) * 1000)
         log.info(
             "llm.stream",
@@ -385,51 +537,22 @@ class TextStream(Iterator[str]):
             latency_ms=self.latency_ms,
             prompt_tokens=self.prompt_tokens,
             completion_tokens=self.completion_tokens,
+            usage_estimated=self.usage_estimated,
+            finish_reason=self.finish_reason,
             response_chars=chars,
         )
 
 
-def shape_errors(value: Any, schema: Mapping[str, Any], path: str = "$") -> list[str]:
-    """Where ``value`` breaks the types/required fields of ``schema`` (paths only, never values)."""
-    if "anyOf" in schema:
-        branches = [shape_errors(value, s, path) for s in schema["anyOf"]]
-        return [] if any(not b for b in branches) else [f"{path}: matches no anyOf branch"]
-    expected = schema.get("type")
-    if expected is not None:
-        allowed = expected if isinstance(expected, list) else [expected]
-        if not any(_is_type(value, t) for t in allowed):
-            return [f"{path}: expected {'|'.join(allowed)}, got {_json_type(value)}"]
-    errors: list[str] = []
-    if isinstance(value, dict):
-        props: Mapping[str, Any] = schema.get("properties", {})
-        errors += [f"{path}.{k}: missing" for k in schema.get("required", []) if k not in value]
-        for key, sub in props.items():
-            if key in value:
-                errors += shape_errors(value[key], sub, f"{path}.{key}")
-    elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        for i, item in enumerate(value):
-            errors += shape_errors(item, schema["items"], f"{path}[{i}]")
-    return errors
-
-
-_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
-
-
-def _is_type(value: Any, name: str) -> bool:
-    check = _JSON_TYPES.get(name)
-    return check(value) if check else True
-
-
-def _json_type(value: Any) -> str:
-    return next((n for n, check in _JSON_TYPES.items() if check(value)), type(value).__name__)
+def _with_hint(messages: Messages, schema: dict[str, Any]) -> list[dict[str, str]]:
+    """The messages with the keys the answer needs added to the system message (for servers
+    that do not enforce the schema)."""
+    out = [dict(m) for m in messages]
+    hint = keys_hint(schema)
+    if out and out[0].get("role") == "system":
+        out[0]["content"] = f"{out[0]['content']}\n\n{hint}"
+    else:
+        out.insert(0, {"role": "system", "content": hint})
+    return out
 
 
 def _message_params(messages: Messages) -> list[ChatCompletionMessageParam]:
