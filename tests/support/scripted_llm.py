@@ -44,6 +44,8 @@ class Reply:
     usage: tuple[int, int] | None = None
     finish_reason: str = "stop"
     refusal: str | None = None
+    stream_events: tuple[Any, ...] | None = None  # raw SSE data payloads, sent as they are
+    stream_usage: bool = True  # False: never a usage chunk (llama-cpp-python)
 
 
 @dataclass
@@ -68,8 +70,18 @@ class RecordedRequest:
 class ScriptedLLM:
     """A threaded HTTP server on 127.0.0.1 with an ephemeral port, answering from a queue."""
 
-    def __init__(self, model: str = "scripted-model") -> None:
+    def __init__(
+        self,
+        model: str = "scripted-model",
+        *,
+        refuse: frozenset[str] = frozenset(),
+    ) -> None:
+        """``refuse``: request features answered with the error a server without them sends
+        (before the script is consulted): ``json_schema`` (422 as llama-cpp-python),
+        ``json_object_schema`` and ``json_object`` (400 naming response_format),
+        ``stream_options`` (400), ``max_tokens`` (400 as OpenAI's reasoning models)."""
         self.model = model
+        self.refuse = refuse
         self.requests: list[RecordedRequest] = []
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
@@ -167,11 +179,25 @@ class ScriptedLLM:
         token_delay: float = 0.0,
         delay: float = 0.0,
         usage: tuple[int, int] | None = None,
+        stream_usage: bool = True,
+        finish_reason: str = "stop",
     ) -> ScriptedLLM:
         """Answer a ``stream: true`` request with one SSE chunk per token, then ``[DONE]``."""
         return self.enqueue(
-            Reply(stream_tokens=tuple(tokens), token_delay=token_delay, delay=delay, usage=usage)
+            Reply(
+                stream_tokens=tuple(tokens),
+                token_delay=token_delay,
+                delay=delay,
+                usage=usage,
+                stream_usage=stream_usage,
+                finish_reason=finish_reason,
+            )
         )
+
+    def stream_raw(self, events: list[Any]) -> ScriptedLLM:
+        """Answer a stream with these SSE ``data:`` payloads exactly (dicts as JSON), then
+        ``[DONE]``: chunk shapes other servers send."""
+        return self.enqueue(Reply(stream_tokens=(), stream_events=tuple(events)))
 
     @property
     def pending(self) -> int:
@@ -219,6 +245,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path not in CHAT_PATHS:
             self._send(404, b'{"error": {"message": "not found"}}')
             return
+        refusal = _refusal(body, scripted.refuse)
+        if refusal is not None:
+            self._send(*refusal)
+            return
         reply = scripted._next_reply()
         if reply.delay and scripted._stopping.wait(reply.delay):
             return
@@ -251,6 +281,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")
         self.end_headers()
+        if reply.stream_events is not None:
+            for event in reply.stream_events:
+                data = event if isinstance(event, str) else json.dumps(event)
+                self.wfile.write(b"data: " + data.encode() + b"\n\n")
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            return
         self._event(_chunk(model, {"role": "assistant", "content": ""}))
         for i, token in enumerate(tokens):
             if i and reply.token_delay and scripted._stopping.wait(reply.token_delay):
@@ -258,7 +295,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._event(_chunk(model, {"content": token}))
             record.token_sent_at.append(time.monotonic())
         self._event(_chunk(model, {}, finish_reason=reply.finish_reason))
-        if (record.body.get("stream_options") or {}).get("include_usage"):
+        if reply.stream_usage and (record.body.get("stream_options") or {}).get("include_usage"):
             usage = reply.usage or (_prompt_words(record.body), len(tokens))
             self._event({**_chunk(model, {}), "choices": [], "usage": _usage(*usage)})
         self.wfile.write(b"data: [DONE]\n\n")
@@ -267,6 +304,31 @@ class _Handler(BaseHTTPRequestHandler):
     def _event(self, payload: dict[str, Any]) -> None:
         self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
         self.wfile.flush()
+
+
+def _refusal(body: dict[str, Any], refuse: frozenset[str]) -> tuple[int, bytes] | None:
+    """The error a server lacking a feature of this request would send, if any."""
+    fmt = body.get("response_format") or {}
+    kind = fmt.get("type")
+    if kind == "json_schema" and "json_schema" in refuse:  # FastAPI's validation error
+        detail = [{"type": "literal_error", "loc": ["body", "response_format", "type"],
+                   "msg": "Input should be 'text' or 'json_object'", "input": "json_schema"}]  # fmt: skip
+        return 422, json.dumps({"detail": detail}).encode()
+    feature = None
+    if kind == "json_object":
+        feature = "json_object_schema" if "schema" in fmt else "json_object"
+    if feature in refuse:
+        message = f"response_format {feature} is not supported by this server"
+    elif "stream_options" in body and "stream_options" in refuse:
+        message = "stream_options is not supported"
+    elif "max_tokens" in body and "max_tokens" in refuse:
+        message = ("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                   "Use 'max_completion_tokens' instead.")  # fmt: skip
+    else:
+        return None
+    return 400, json.dumps(
+        {"error": {"message": message, "type": "invalid_request_error"}}
+    ).encode()
 
 
 def _completion(model: str, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
