@@ -23,31 +23,33 @@ log = structlog.get_logger(__name__)
 BACKEND = "llm"
 SCHEMA_NAME = "checkin_labels"
 MAX_EVIDENCE = 24
-MAX_TOKENS = 400
+MAX_TOKENS = 500
 
 _RISK_CATEGORIES = tuple(c.value for c in RiskCategory)
 _PATTERNS = tuple(p.value for p in Pattern)
 _BURNOUT = tuple(b.value for b in BurnoutSignal)
 
 
-def _enum_list(values: tuple[str, ...]) -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string", "enum": list(values)}}
+def _enum_list(values: tuple[str, ...], max_items: int) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string", "enum": list(values)},
+            "maxItems": max_items}  # fmt: skip
 
 
 LABELS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "risk_level": {"type": "string", "enum": [lvl.value for lvl in RiskLevel]},
-        "risk_categories": _enum_list(_RISK_CATEGORIES),
-        "patterns": _enum_list(_PATTERNS),
-        "burnout_signals": _enum_list(_BURNOUT),
+        "risk_categories": _enum_list(_RISK_CATEGORIES, len(_RISK_CATEGORIES)),
+        "patterns": _enum_list(_PATTERNS, 6),
+        "burnout_signals": _enum_list(_BURNOUT, 6),
         "evidence": {
             "type": "array",
+            "maxItems": 12,
             "items": {
                 "type": "object",
                 "properties": {
                     "label": {"type": "string", "enum": [*_RISK_CATEGORIES, *_PATTERNS, *_BURNOUT]},
-                    "quote": {"type": "string"},
+                    "quote": {"type": "string", "maxLength": 200},
                 },
                 "required": ["label", "quote"],
                 "additionalProperties": False,
@@ -57,7 +59,8 @@ LABELS_SCHEMA: dict[str, Any] = {
     "required": ["risk_level", "risk_categories", "patterns", "burnout_signals", "evidence"],
     "additionalProperties": False,
 }
-"""Strict structured-output schema: every label is an enum of the exact taxonomy ids."""
+"""Strict structured-output schema: every label is an enum of the exact taxonomy ids. The
+length limits bind grammar-constrained servers (llama.cpp) only (service/lib/llm_json.py)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class LLMClassifier:
     """Classifies check-ins through an ``LLMGateway`` with the versioned ``classify`` prompt."""
 
     def __init__(self, gateway: LLMGateway, prompt: Prompt | None = None) -> None:
-        self._gateway = gateway
+        self.gateway = gateway
         self.prompt = prompt or load_prompt("classify")
 
     def classify(
@@ -101,13 +104,13 @@ class LLMClassifier:
         values = {"text": text, "mood": _scale(mood), "connection": _scale(connection),
                   "locale": locale or "unknown", "boundary": boundary}  # fmt: skip
         messages = self.prompt.render(**values)
-        room = self._gateway.prompt_chars(MAX_TOKENS, len(messages))
+        room = self.gateway.prompt_chars(MAX_TOKENS, len(messages))
         over = sum(len(m["content"]) for m in messages) - room if room is not None else 0
         if over > 0:  # a small context window: the middle of a long text gives way (the
             # rules and the local model have read all of it; this backend may only raise)
             messages = self.prompt.render(**fit_values(values, (("text", 400, "ends"),), over))
         schema_name = self.prompt.response_schema or SCHEMA_NAME
-        result = self._gateway.complete_json(
+        result = self.gateway.complete_json(
             messages, schema_name, LABELS_SCHEMA, max_tokens=MAX_TOKENS
         )
         data = result.data

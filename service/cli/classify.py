@@ -12,10 +12,10 @@ from typing import Any, TextIO
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from service.classify.classifier import CheckInText, ClassificationResult, Classifier
+from service.cli.progress import StepProgress
 from service.settings import Settings
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "evals" / "reports"
@@ -29,13 +29,6 @@ def _classifier(settings: Settings, backend: str) -> Classifier:
 
     return build_classifier(settings.model_copy(update={"classifier_backend": backend}),
                             embedder_for(settings))  # fmt: skip
-
-
-def _progress(total: int | None, what: str) -> Progress:
-    return Progress(
-        TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    )  # fmt: skip
 
 
 def parse_line(line: str, number: int) -> tuple[Any, CheckInText | None, str | None]:
@@ -90,8 +83,8 @@ def classify_jsonl(settings: Settings, source: TextIO, out: TextIO, backend: str
         out.flush()
         pending.clear()
 
-    with _progress(None, "classifying") as progress:
-        task = progress.add_task("", total=None)
+    with StepProgress("classifying", None, console=err, transient=True,
+                      enabled=err.is_terminal) as progress:  # fmt: skip
         for number, line in _lines(source):
             ident, item, problem = parse_line(line, number)
             if item is None:
@@ -103,7 +96,7 @@ def classify_jsonl(settings: Settings, source: TextIO, out: TextIO, backend: str
             pending.append((ident, item))
             if len(pending) >= BATCH:
                 flush()
-            progress.advance(task)
+            progress.advance()
         if pending:
             flush()
     return errors
@@ -129,28 +122,51 @@ def train_command(settings: Settings, encoder: str) -> None:
     click.echo(json.dumps(result.model.metadata, indent=2))
 
 
-def eval_classify_command(settings: Settings, split_name: str, backend: str) -> dict[str, Any]:
+def sample_evenly(items: list[Any], n: int | None) -> list[Any]:
+    """``n`` items spread evenly over ``items`` (first and last included), in order."""
+    if n is None or n >= len(items):
+        return items
+    if n <= 1:
+        return items[:n]
+    return [items[round(i * (len(items) - 1) / (n - 1))] for i in range(n)]
+
+
+def eval_classify_command(
+    settings: Settings, split_name: str, backend: str, sample: int | None = None
+) -> dict[str, Any]:
     from service.classify.dataset import load_examples, split
     from service.classify.evaluation import evaluate
+    from service.lib.llm_stats import CallLog
 
-    examples = split(load_examples(), split_name)
+    examples = sample_evenly(split(load_examples(), split_name), sample)
     if not examples:
         raise click.ClickException(f"no examples in split {split_name!r}")
     classifier = _classifier(settings, backend)
+    calls = _attach_call_log(classifier, CallLog())
+    # A model answers one text at a time: then the bar moves (and shows the rate) per text.
+    batch = 1 if calls is not None else BATCH
     results: list[ClassificationResult] = []
     started = time.monotonic()
-    with _progress(len(examples), f"classifying {split_name}") as progress:
-        task = progress.add_task("", total=len(examples))
-        for i in range(0, len(examples), BATCH):
-            chunk = examples[i : i + BATCH]
-            results += classifier.classify_batch(
+    with StepProgress(f"classifying {split_name}", len(examples), console=err, transient=True,
+                      log_every=10.0) as progress:  # fmt: skip
+        for i in range(0, len(examples), batch):
+            chunk = examples[i : i + batch]
+            got = classifier.classify_batch(
                 [CheckInText(e.text, e.mood, e.connection, e.locale) for e in chunk]
             )
-            progress.advance(task, len(chunk))
+            results += got
+            agree = sum(str(r.risk_level) == e.risk_level for r, e in zip(got, chunk, strict=True))
+            progress.advance(len(chunk), passed=agree, note="risk level agrees with gold")
     report = evaluate(examples, results)
+    if calls is not None:
+        report["llm"] = {"model": settings.llm_model, "calls": calls.summary(),
+                         "fell_back_to_local": sum(any("llm unavailable" in n for n in r.notes)
+                                                   for r in results)}  # fmt: skip
+        err.print(f"model calls: {json.dumps(report['llm'])}", markup=False, highlight=False)
     report.update(
         {
             "split": split_name,
+            "sample": sample,
             "backend": classifier.backend,
             "model_version": results[0].model_version if results else "",
             "seconds": round(time.monotonic() - started, 2),
@@ -158,11 +174,22 @@ def eval_classify_command(settings: Settings, split_name: str, backend: str) -> 
         }
     )
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = REPORTS_DIR / f"classify-{classifier.backend}-{split_name}.json"
+    suffix = f"-sample{len(examples)}" if sample is not None else ""
+    path = REPORTS_DIR / f"classify-{classifier.backend}-{split_name}{suffix}.json"
     path.write_text(json.dumps(report, indent=2))
     print_report(report)
     click.echo(f"report written to {path}")
     return report
+
+
+def _attach_call_log(classifier: Classifier, calls: Any) -> Any:
+    """Record the model calls of an LLM-backed classifier; None for the others."""
+    from service.classify.combined import LLMBackedClassifier
+
+    if not isinstance(classifier, LLMBackedClassifier):
+        return None
+    classifier.llm.gateway.calls = calls
+    return calls
 
 
 def print_report(report: dict[str, Any]) -> None:

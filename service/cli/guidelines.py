@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from service.cli.progress import StepProgress
 from service.settings import Settings
 
 err = Console(stderr=True)
@@ -28,6 +28,7 @@ def eval_guidelines_command(
     reports_dir: Path = REPORTS_DIR,
     cases_dir: Path | None = None,
     judge: bool = False,
+    case_list: Path | None = None,
 ) -> dict[str, Any]:
     from service.guidelines.cases import CaseFileError, load_cases
     from service.lib.logging import configure_logging
@@ -41,6 +42,8 @@ def eval_guidelines_command(
         cases = load_cases(pattern, cases_dir) if cases_dir else load_cases(pattern)
     except CaseFileError as exc:
         raise click.ClickException(str(exc)) from None
+    if case_list is not None:
+        cases = pick_cases(cases, case_list)
     if not cases:
         raise click.ClickException(f"no cases match {pattern!r} in {cases_dir or 'evals/cases/'}")
     cache = settings.environment != "test"
@@ -76,11 +79,13 @@ def _run(
     from service.lib.db import Database
     from service.lib.embedded import EmbeddedServices
     from service.lib.llm import LLMGateway
+    from service.lib.llm_stats import CallLog, attempt_stats
     from service.lib.queue import connect_redis
     from service.persistence import migrate
     from workers.context import JobContext, install
 
     started = time.perf_counter()
+    calls = CallLog()
     # A throwaway database and Redis: eval users and check-ins never mix with real data.
     with tempfile.TemporaryDirectory(prefix="attune-eval-") as tmp:
         err.print(f"[bold]starting[/] embedded Postgres and Redis for {len(cases)} cases…")
@@ -109,6 +114,8 @@ def _run(
             # Jobs run in this process (RQ SimpleWorker) and find their context here.
             ctx = install(JobContext(settings=run_settings, db=db, redis=redis, _embedder=embedder))
             gateway = gateway_from_settings(run_settings) if backend == "llm" else None
+            if gateway is not None:
+                gateway.calls = calls  # the report's model numbers (no content is kept)
             ctx._tip_writer = LLMTipWriter(gateway) if gateway else None
             rubric = None
             if judge and judge_url:
@@ -116,15 +123,11 @@ def _run(
                 rubric = Judge(LLMGateway(judge_url, settings.judge_model or settings.llm_model,
                                           key_.get_secret_value() if key_ else None))  # fmt: skip
             runner = GuidelineRunner(ctx, backend, gateway, settings.knowledge_dir, rubric)
-            with runner.open(), Progress(
-                TextColumn("[bold]cases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                TextColumn("{task.description}"), console=err,
-            ) as progress:  # fmt: skip
-                task = progress.add_task("", total=len(cases))
+            with runner.open(), StepProgress("cases", len(cases), console=err) as progress:
 
                 def advance(result: Any) -> None:
-                    mark = "[green]✓[/]" if result.passed else "[red]✗[/]"
-                    progress.update(task, advance=1, description=f"{mark} {result.case.id}")
+                    mark = "✓" if result.passed else "✗"
+                    progress.advance(passed=result.passed, note=f"{mark} {result.case.id}")
 
                 results = runner.run(cases, advance)
         finally:
@@ -134,6 +137,13 @@ def _run(
                 redis.close()
             services.stop()
     report = summarise(results, backend, time.perf_counter() - started)
+    if backend == "llm":
+        report["llm"] = {
+            "model": settings.llm_model,
+            "calls": calls.summary(),
+            "attempts": attempt_stats(r.get("output", {}) for r in report["results"]),
+        }
+        err.print(f"model calls: {json.dumps(report['llm'])}", markup=False, highlight=False)
     json_path, html_path = write_reports(report, reports_dir)
     _print(report)
     if report.get("judge"):
@@ -167,6 +177,20 @@ def _run(
             "hard rules broken (they must hold at 100 %) in: " + ", ".join(report["hard_failures"])
         )
     return report
+
+
+def pick_cases(cases: list[Any], case_list: Path) -> list[Any]:
+    """The cases named in ``case_list`` (one id a line, ``#`` comments), in the list's order."""
+    wanted = [
+        line.split("#", 1)[0].strip()
+        for line in case_list.read_text(encoding="utf-8").splitlines()
+        if line.split("#", 1)[0].strip()
+    ]
+    by_id = {c.id: c for c in cases}
+    unknown = [w for w in wanted if w not in by_id]
+    if unknown:
+        raise click.ClickException(f"{case_list}: unknown case ids {', '.join(unknown[:10])}")
+    return [by_id[w] for w in dict.fromkeys(wanted)]
 
 
 def _print(report: dict[str, Any]) -> None:

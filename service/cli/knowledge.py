@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from service.cli.progress import StepProgress
 from service.cli.runtime import DatabaseHandle, database
 from service.knowledge.cards import CardError, StrategyCard, load_cards
 from service.knowledge.embedder import Embedder, get_embedder
@@ -41,14 +41,11 @@ def run_ingest(
             return IngestReport(unchanged=[c.id for c in cards])
     total = len(cards)
     embedder = embedder_for(settings)
-    with Progress(
-        TextColumn("[bold]ingesting cards"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.description}"), disable=not show_progress, transient=False,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("", total=total)
+    with StepProgress("ingesting cards", total, console=err, enabled=show_progress,
+                      log_every=5.0) as progress:  # fmt: skip
 
         def step(action: str, card: StrategyCard) -> None:
-            progress.update(task, advance=1, description=f"{action}: {card.id}")
+            progress.advance(note=f"{action}: {card.id}")
 
         with db_handle.db.unit_of_work() as session:
             return ingest(session, directory, embedder, progress=step)
@@ -181,12 +178,11 @@ def eval_retrieval_command(settings: Settings, split: str, with_classifier: bool
                 results = classifier.classify_batch([CheckInText(q.text) for q in qs])
                 return [(r.patterns, r.burnout_signals) for r in results]
 
-        with Progress(TextColumn("[bold]searching"), BarColumn(), MofNCompleteColumn(),
-                      console=err, transient=True, disable=not err.is_terminal) as progress:  # fmt: skip
-            task = progress.add_task("", total=len(queries))
-            with handle.db.unit_of_work() as session:
-                report = evaluate(session, embedder, queries, boosts=boosts,
-                                  progress=lambda: progress.advance(task))  # fmt: skip
+        progress = StepProgress("searching", len(queries), console=err, transient=True,
+                                log_every=10.0)  # fmt: skip
+        with progress, handle.db.unit_of_work() as session:
+            report = evaluate(session, embedder, queries, boosts=boosts,
+                              progress=lambda: progress.advance())  # fmt: skip
     report.update({"split": split, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                    "embedding_model": settings.embedding_model})  # fmt: skip
     from rich.console import Console

@@ -206,11 +206,17 @@ def eval_group() -> None:
     help="Which split of evals/data/ to score (never trained on: heldout).",
 )
 @backend_option
-def eval_classify(split_name: str, backend: str) -> None:
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    default=None,
+    help="Only N examples, spread evenly over the split (fixed; for slow model backends).",
+)
+def eval_classify(split_name: str, backend: str, sample: int | None) -> None:
     """Per-label precision/recall/F1, the risk confusion matrix and safety rates."""
     from service.cli.classify import eval_classify_command
 
-    eval_classify_command(_settings(), split_name, backend)
+    eval_classify_command(_settings(), split_name, backend, sample)
 
 
 @eval_group.command("counselchat")
@@ -256,8 +262,19 @@ def eval_counselchat(csv_path: Path | None, backend: str) -> None:
 @click.option(
     "--judge", is_flag=True, help="Also score answers with the LLM-as-judge rubric (not gating)."
 )
+@click.option(
+    "--case-list",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Only the case ids in this file, one a line (e.g. evals/subsets/llm-52.txt).",
+)
 def eval_guidelines(
-    backend: str, pattern: str, cases_dir: Path | None, update_baseline: bool, judge: bool
+    backend: str,
+    pattern: str,
+    cases_dir: Path | None,
+    update_baseline: bool,
+    judge: bool,
+    case_list: Path | None,
 ) -> None:
     """Run the guideline cases through the service; exit 1 if a hard rule breaks in any case."""
     from service.cli.guidelines import eval_guidelines_command
@@ -269,6 +286,7 @@ def eval_guidelines(
         update_baseline=update_baseline,
         cases_dir=cases_dir,
         judge=judge,
+        case_list=case_list,
     )
 
 

@@ -17,24 +17,38 @@ from service.lib.prompts import Prompt, load_prompt
 from service.retrieval.search import RetrievedCard
 
 BACKEND = "llm"
-TIP_MAX_TOKENS = 600
-ESCALATION_MAX_TOKENS = 350
+TIP_MAX_TOKENS = 700
+ESCALATION_MAX_TOKENS = 450
 # What gives way when a prompt does not fit a small context: card details first, then the
 # middle of a long check-in (its start and end stay).
 _CUTS: tuple[tuple[str, int, Keep], ...] = (("cards", 700, "head"), ("checkin", 600, "ends"))
-_NULLABLE_STRING = {"type": ["string", "null"]}
+
+
+def _text_field(max_length: int, *, nullable: bool = False) -> dict[str, Any]:
+    kind: Any = ["string", "null"] if nullable else "string"
+    return {"type": kind, "maxLength": max_length}
+
+
+def _list_of(max_length: int, min_items: int, max_items: int) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string", "maxLength": max_length},
+            "minItems": min_items, "maxItems": max_items}  # fmt: skip
+
+
+# Length limits: a grammar-constrained server (llama.cpp) enforces them, so that a small
+# model cannot write until max_tokens cuts the JSON off; OpenAI's strict mode gets the
+# schema without them (service/lib/llm_json.py).
 TIP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["title", "why", "steps", "tonight", "question", "partner_view", "citations"],
     "properties": {
-        "title": {"type": "string"},
-        "why": {"type": "string"},
-        "steps": {"type": "array", "items": {"type": "string"}},
-        "tonight": {"type": "string"},
-        "question": _NULLABLE_STRING,
-        "partner_view": _NULLABLE_STRING,
-        "citations": {"type": "array", "items": {"type": "string"}},
+        "title": _text_field(80),
+        "why": _text_field(400),
+        "steps": _list_of(220, 2, 4),
+        "tonight": _text_field(220),
+        "question": _text_field(200, nullable=True),
+        "partner_view": _text_field(260, nullable=True),
+        "citations": _list_of(80, 1, 3),
     },
 }
 ESCALATION_SCHEMA: dict[str, Any] = {
@@ -42,9 +56,9 @@ ESCALATION_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["message", "steps", "citations"],
     "properties": {
-        "message": {"type": "string"},
-        "steps": {"type": "array", "items": {"type": "string"}},
-        "citations": {"type": "array", "items": {"type": "string"}},
+        "message": _text_field(500),
+        "steps": _list_of(220, 0, 3),
+        "citations": _list_of(80, 0, 3),
     },
 }
 

@@ -447,7 +447,9 @@ class GuidelineRunner:
         rows = list(session.scalars(select(Generation).where(where).order_by(Generation.id)))
         self._attempts = [
             {"backend": g.backend, "outcome": g.outcome, "prompt_version": g.prompt_version,
-             "violations": g.verdict.get("violations", []), "error": g.verdict.get("error")}
+             "violations": g.verdict.get("violations", []), "error": g.verdict.get("error"),
+             "purpose": g.purpose, "prompt_tokens": g.prompt_tokens,
+             "completion_tokens": g.completion_tokens, "latency_ms": g.latency_ms}
             for g in rows
         ]  # fmt: skip
         return list(rows[-1].verdict.get("retrieved", [])) if rows else []

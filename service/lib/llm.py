@@ -28,9 +28,11 @@ from service.lib.llm_json import (
     keys_hint,
     parse_object,
     rejects_format,
+    request_fault,
     response_format,
 )
 from service.lib.llm_json import shape_errors as shape_errors
+from service.lib.llm_stats import CallLog, ModelCall
 
 log = structlog.get_logger(__name__)
 
@@ -184,6 +186,7 @@ class LLMGateway:
         # What this server accepts, learnt from its refusals and kept for the gateway's life.
         self.json_mode: JsonMode = json_mode
         self.stream_usage = True  # stream_options.include_usage
+        self.calls: CallLog | None = None  # attach one to record every call (eval reports)
         self.token_param: TokenParam = _MAX_TOKENS
         self.breaker = CircuitBreaker(breaker_threshold, breaker_cooldown, clock=clock)
         self._backoff_base = backoff_base
@@ -237,13 +240,19 @@ class LLMGateway:
                 messages, schema_name, schema, temperature=temperature, max_tokens=max_tokens
             )
         except LLMError as exc:
-            metrics.model_call(schema_name, outcome_of(exc), time.perf_counter() - started)
+            self._account(ModelCall(schema_name, outcome_of(exc), time.perf_counter() - started,
+                                    json_mode=self.json_mode))  # fmt: skip
             raise
-        metrics.model_call(
-            schema_name, "ok", result.latency_ms / 1000,
-            prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens,
-        )  # fmt: skip
+        self._account(ModelCall(schema_name, "ok", result.latency_ms / 1000, result.prompt_tokens,
+                                result.completion_tokens, json_mode=self.json_mode))  # fmt: skip
         return result
+
+    def _account(self, call: ModelCall) -> None:
+        metrics.model_call(call.purpose, call.outcome, call.seconds,
+                           prompt_tokens=call.prompt_tokens,
+                           completion_tokens=call.completion_tokens)  # fmt: skip
+        if self.calls is not None:
+            self.calls.record(call)
 
     def _complete_json(
         self,
@@ -370,7 +379,7 @@ class LLMGateway:
                 try:
                     value = call()
                 except openai.APIStatusError as exc:
-                    if not _retryable_status(exc.status_code):
+                    if not _retryable_status(exc.status_code) or request_fault(exc):
                         verdict = "success"  # the endpoint is up; the request is wrong
                         raise LLMRequestError(
                             f"LLM endpoint refused the request (HTTP {exc.status_code})"
@@ -458,12 +467,13 @@ class TextStream(Iterator[str]):
         try:
             yield from self._stream(started)
         except LLMError as exc:
-            metrics.model_call(STREAM_PURPOSE, outcome_of(exc), time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            self._gateway._account(ModelCall(STREAM_PURPOSE, outcome_of(exc), elapsed))
             raise
-        metrics.model_call(
-            STREAM_PURPOSE, "ok", time.perf_counter() - started,
-            prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
-        )  # fmt: skip
+        self._gateway._account(ModelCall(
+            STREAM_PURPOSE, "ok", time.perf_counter() - started, self.prompt_tokens,
+            self.completion_tokens, usage_estimated=self.usage_estimated,
+        ))  # fmt: skip
 
     def _open(self) -> openai.Stream[ChatCompletionChunk]:
         gw = self._gateway

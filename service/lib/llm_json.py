@@ -23,11 +23,27 @@ JSON_MODES: tuple[JsonMode, ...] = ("json_schema", "json_object_schema", "json_o
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*\n?(.*?)\n?```\s*$", re.DOTALL)
 
 
+LIMIT_KEYWORDS = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
+"""Length limits a schema may carry. A grammar-constrained server (llama.cpp) enforces them,
+which keeps a small model from writing until ``max_tokens`` cuts the JSON off; OpenAI's
+strict mode refuses them, so they are left out of ``json_schema`` requests."""
+
+
+def without_limits(schema: Any) -> Any:
+    """``schema`` without ``LIMIT_KEYWORDS``, at every depth."""
+    if isinstance(schema, dict):
+        return {k: without_limits(v) for k, v in schema.items() if k not in LIMIT_KEYWORDS}
+    if isinstance(schema, list):
+        return [without_limits(v) for v in schema]
+    return schema
+
+
 def response_format(mode: JsonMode, name: str, schema: dict[str, Any]) -> Any:
     """The ``response_format`` request field for ``mode`` (None: leave it out)."""
     if mode == "json_schema":
+        strict = without_limits(schema)
         return {"type": "json_schema",
-                "json_schema": {"name": name, "schema": schema, "strict": True}}  # fmt: skip
+                "json_schema": {"name": name, "schema": strict, "strict": True}}  # fmt: skip
     if mode == "json_object_schema":  # llama-cpp-python, Anyscale: the schema becomes a grammar
         return {"type": "json_object", "schema": schema}
     if mode == "json_object":
@@ -41,15 +57,29 @@ def keys_hint(schema: Mapping[str, Any]) -> str:
     return f"Reply with one JSON object and nothing else, with exactly these keys: {keys}."
 
 
+def request_fault(exc: openai.APIStatusError) -> bool:
+    """Whether the server blames the request, whatever the status: llama-cpp-python answers
+    a request its schema refuses (``response_format: json_schema``) with HTTP 500 and a
+    validation error, which is not worth a retry and says nothing about the server's health."""
+    if exc.status_code in (400, 422):
+        return True
+    detail = _detail(exc)
+    return "validation error" in detail or "literal_error" in detail
+
+
 def rejects_format(exc: BaseException | None, *fields: str) -> bool:
-    """Whether a 400/422 names one of ``fields`` (e.g. the server has no ``json_schema``)."""
-    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422):
+    """Whether a refused request names one of ``fields`` (e.g. no ``json_schema``)."""
+    if not isinstance(exc, openai.APIStatusError) or not request_fault(exc):
         return False
-    try:
-        detail = f"{exc.message} {json.dumps(exc.body)} {exc.response.text}".lower()
-    except (TypeError, ValueError, AttributeError):  # a body we cannot read says nothing
-        detail = str(exc.message).lower()
+    detail = _detail(exc)
     return any(f in detail for f in fields)
+
+
+def _detail(exc: openai.APIStatusError) -> str:
+    try:
+        return f"{exc.message} {json.dumps(exc.body)}".lower()
+    except (TypeError, ValueError):  # a body we cannot serialise: its message is enough
+        return str(exc.message).lower()
 
 
 def parse_object(content: str) -> Any:

@@ -77,7 +77,7 @@ class ScriptedLLM:
         refuse: frozenset[str] = frozenset(),
     ) -> None:
         """``refuse``: request features answered with the error a server without them sends
-        (before the script is consulted): ``json_schema`` (422 as llama-cpp-python),
+        (before the script is consulted): ``json_schema`` (500 as llama-cpp-python),
         ``json_object_schema`` and ``json_object`` (400 naming response_format),
         ``stream_options`` (400), ``max_tokens`` (400 as OpenAI's reasoning models)."""
         self.model = model
@@ -310,10 +310,14 @@ def _refusal(body: dict[str, Any], refuse: frozenset[str]) -> tuple[int, bytes] 
     """The error a server lacking a feature of this request would send, if any."""
     fmt = body.get("response_format") or {}
     kind = fmt.get("type")
-    if kind == "json_schema" and "json_schema" in refuse:  # FastAPI's validation error
-        detail = [{"type": "literal_error", "loc": ["body", "response_format", "type"],
-                   "msg": "Input should be 'text' or 'json_object'", "input": "json_schema"}]  # fmt: skip
-        return 422, json.dumps({"detail": detail}).encode()
+    if kind == "json_schema" and "json_schema" in refuse:
+        # What llama-cpp-python 0.3.36 really sends: its route handler turns the request
+        # validation error into a 500 (seen against the real server, docs/llm.md).
+        detail = ("1 validation error:\n  {'type': 'literal_error', 'loc': ('body', "
+                  "'response_format', 'type'), 'msg': \"Input should be 'text' or "
+                  "'json_object'\", 'input': 'json_schema'}")  # fmt: skip
+        error = {"message": detail, "type": "internal_server_error", "param": None, "code": None}
+        return 500, json.dumps({"error": error}).encode()
     feature = None
     if kind == "json_object":
         feature = "json_object_schema" if "schema" in fmt else "json_object"

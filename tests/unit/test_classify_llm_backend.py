@@ -12,6 +12,7 @@ from structlog.testing import capture_logs
 
 from service.classify.llm_backend import LABELS_SCHEMA, LLMClassifier
 from service.lib.llm import LLMGateway, LLMOutputError, LLMUnavailableError
+from service.lib.llm_json import without_limits
 from service.taxonomy import BurnoutSignal, Pattern, RiskCategory, RiskLevel
 from tests.support.scripted_llm import RecordedRequest, ScriptedLLM
 
@@ -174,7 +175,7 @@ def test_the_schema_only_allows_taxonomy_ids(llm: ScriptedLLM, classifier: LLMCl
     assert props["risk_categories"]["items"]["enum"] == [c.value for c in RiskCategory]
     assert props["patterns"]["items"]["enum"] == [p.value for p in Pattern]
     assert props["burnout_signals"]["items"]["enum"] == [b.value for b in BurnoutSignal]
-    assert fmt["json_schema"]["schema"] == LABELS_SCHEMA
+    assert fmt["json_schema"]["schema"] == without_limits(LABELS_SCHEMA)  # strict: no limits
 
 
 def test_the_text_is_sent_inside_a_fresh_delimited_block(

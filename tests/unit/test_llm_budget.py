@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from service.classify.llm_backend import LLMClassifier
 from service.coaching.composer import TipInput
-from service.coaching.llm_writer import LLMTipWriter
+from service.coaching.llm_writer import TIP_MAX_TOKENS, LLMTipWriter
 from service.coaching.resources import resources_for
 from service.lib.llm import LLMGateway
 from service.lib.llm_budget import TokenBudget, fit_values, shorten
@@ -72,10 +72,10 @@ def test_tip_prompt_is_cut_to_the_context_window_keeping_the_checkins_ends() -> 
         LLMTipWriter(gateway).coaching(tip, checkin_text=text)
         sent = llm.requests[0]
         chars = sum(len(m["content"]) for m in sent.messages)
-        assert chars / gateway.budget.chars_per_token + 600 <= 2048
+        assert chars / gateway.budget.chars_per_token + sent.body["max_tokens"] <= 2048
         user = sent.content_of("user")
         assert "We argued about money." in user and "I left the room." in user
-        assert "[…]" in user and sent.body["max_tokens"] <= 600
+        assert "[…]" in user and sent.body["max_tokens"] <= TIP_MAX_TOKENS
 
 
 def test_classifier_text_is_cut_only_in_its_middle() -> None:

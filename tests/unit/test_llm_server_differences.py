@@ -35,7 +35,8 @@ GOOD = {"answer": "fine", "score": 3}
 
 
 def gateway(llm: ScriptedLLM, **options: Any) -> LLMGateway:
-    return LLMGateway(llm.base_url, "m", "k", timeout=2, max_retries=0, **options)
+    options = {"timeout": 2, "max_retries": 0, "backoff_base": 0.01, **options}
+    return LLMGateway(llm.base_url, "m", "k", **options)
 
 
 @pytest.fixture
@@ -54,7 +55,8 @@ def test_json_schema_refused_falls_back_to_json_object_with_schema_and_remembers
 ) -> None:
     llm = llama_cpp_python
     llm.json(GOOD).json(GOOD)
-    gw = gateway(llm)
+    # Its refusal is a 500 with a validation error: not retried, not a breaker failure.
+    gw = gateway(llm, max_retries=2, breaker_threshold=1)
     assert gw.complete_json(MESSAGES, "answer", SCHEMA).data == GOOD
     assert gw.complete_json(MESSAGES, "answer", SCHEMA).data == GOOD
     sent = formats(llm)
@@ -62,7 +64,19 @@ def test_json_schema_refused_falls_back_to_json_object_with_schema_and_remembers
     # and the second call goes straight to what works.
     assert [f["type"] for f in sent] == ["json_schema", "json_object", "json_object"]
     assert sent[1]["schema"] == SCHEMA
-    assert gw.json_mode == "json_object_schema"
+    assert gw.json_mode == "json_object_schema" and gw.breaker.state == "closed"
+
+
+def test_length_limits_bind_the_grammar_and_are_left_out_of_strict_json_schema(
+    llama_cpp_python: ScriptedLLM,
+) -> None:
+    limited = {**SCHEMA, "properties": {"answer": {"type": "string", "maxLength": 50},
+                                        "score": {"type": "integer"}}}  # fmt: skip
+    llama_cpp_python.json(GOOD)
+    gateway(llama_cpp_python).complete_json(MESSAGES, "answer", limited)
+    strict, grammar = formats(llama_cpp_python)
+    assert "maxLength" not in str(strict)  # OpenAI's strict mode refuses length keywords
+    assert grammar["schema"]["properties"]["answer"]["maxLength"] == 50
 
 
 def test_no_structured_output_at_all_asks_in_the_prompt_and_still_validates() -> None:
