@@ -448,7 +448,10 @@ class TextStream(Iterator[str]):
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.usage_estimated = False
+        self.closed_early = False
         self.finish_reason: str | None = None
+        self._chars = self._deltas = 0
+        self._reported = False
         self.attempts = 0
         self.first_delta_ms: int | None = None
         self.latency_ms: int | None = None
@@ -469,6 +472,13 @@ class TextStream(Iterator[str]):
         except LLMError as exc:
             elapsed = time.perf_counter() - started
             self._gateway._account(ModelCall(STREAM_PURPOSE, outcome_of(exc), elapsed))
+            raise
+        except GeneratorExit:  # the caller stopped reading (the guard stopped the answer):
+            self.closed_early = True  # the server did answer, and its tokens were spent
+            self._gateway._account(ModelCall(
+                STREAM_PURPOSE, "ok", time.perf_counter() - started, self.prompt_tokens,
+                self.completion_tokens, usage_estimated=self.usage_estimated,
+            ))  # fmt: skip
             raise
         self._gateway._account(ModelCall(
             STREAM_PURPOSE, "ok", time.perf_counter() - started, self.prompt_tokens,
@@ -504,14 +514,14 @@ class TextStream(Iterator[str]):
     def _stream(self, started: float) -> Generator[str, None, None]:
         gw = self._gateway
         stream = self._open()
-        chars = deltas = 0
-        reported = False
+        self._chars = self._deltas = 0
+        self._reported = False
         try:
             for chunk in stream:
                 self.model = getattr(chunk, "model", None) or self.model
                 usage = getattr(chunk, "usage", None)
                 if usage is not None:
-                    reported = True
+                    self._reported = True
                     self.prompt_tokens = getattr(usage, "prompt_tokens", 0) or 0
                     self.completion_tokens = getattr(usage, "completion_tokens", 0) or 0
                 for choice in getattr(chunk, "choices", None) or ():
@@ -524,20 +534,25 @@ class TextStream(Iterator[str]):
                     if delta:
                         if self.first_delta_ms is None:
                             self.first_delta_ms = round((time.perf_counter() - started) * 1000)
-                        chars += len(delta)
-                        deltas += 1
+                        self._chars += len(delta)
+                        self._deltas += 1
                         yield delta
         except openai.APIError as exc:  # read timeouts, dropped connections, error events
             gw.breaker.failure()
             raise LLMUnavailableError(f"LLM stream broke off ({type(exc).__name__})") from exc
         finally:
             stream.close()
-        if reported:
+            self._finish(started)
+
+    def _finish(self, started: float) -> None:
+        """Counts and timing, also when the caller stopped reading part-way."""
+        gw = self._gateway
+        if self._reported:
             gw.budget.observe(self._messages, self.prompt_tokens)
         else:
             self.usage_estimated = True
             self.prompt_tokens = gw.budget.estimate(self._messages)
-            self.completion_tokens = deltas
+            self.completion_tokens = self._deltas
         self.latency_ms = round((time.perf_counter() - started) * 1000)
         log.info(
             "llm.stream",
@@ -549,7 +564,7 @@ class TextStream(Iterator[str]):
             completion_tokens=self.completion_tokens,
             usage_estimated=self.usage_estimated,
             finish_reason=self.finish_reason,
-            response_chars=chars,
+            response_chars=self._chars,
         )
 
 

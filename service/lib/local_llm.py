@@ -283,7 +283,8 @@ def server_command(
     n_ctx: int | None = None,
     threads: int | None = None,
 ) -> list[str]:
-    threads = threads or max(1, os.cpu_count() or 1)
+    # Half the cores: the server shares the machine with Attune's API, workers and Postgres.
+    threads = threads or max(1, (os.cpu_count() or 2) // 2)
     return [
         sys.executable, "-m", "llama_cpp.server", "--model", str(path),
         "--model_alias", model.name, "--host", host, "--port", str(port),
@@ -311,9 +312,14 @@ def wait_ready(
 
 def start_server(command: Sequence[str], *, log: BinaryIO | None = None) -> subprocess.Popen[bytes]:
     """Start the server in its own process group (so that stopping it stops all of it)."""
+    # llama.cpp's OpenMP threads spin while they wait; when another process holds a core
+    # (a worker embedding, Postgres), generation fell from 32 to 6 tokens/s with 2 threads
+    # on 2 cores (docs/llm.md). Passive waiting costs nothing measurable when idle.
+    env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     return subprocess.Popen(
-        list(command), stdout=log, stderr=subprocess.STDOUT if log else None, start_new_session=True
-    )
+        list(command), stdout=log, stderr=subprocess.STDOUT if log else None,
+        start_new_session=True, env=env,
+    )  # fmt: skip
 
 
 def stop_server(process: subprocess.Popen[bytes], *, grace: float = 10.0) -> None:

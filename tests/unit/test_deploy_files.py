@@ -31,3 +31,14 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text()
     assert "make test" in readme
     assert ci.strip().splitlines()[-1] == "make test"
+
+
+def test_the_optional_llm_service_stays_off_by_default_and_reads_a_mounted_model() -> None:
+    spec = compose()
+    llm = spec["services"]["llm"]
+    assert llm["profiles"] == ["llm"]  # `docker compose up` does not start it
+    assert llm["image"].startswith("ghcr.io/ggml-org/llama.cpp:server")
+    assert any(v.endswith(":/models:ro") for v in llm["volumes"]) and "llmmodels" in spec["volumes"]
+    assert "healthcheck" in llm
+    for name in ("api", "worker", "scheduler", "migrate"):
+        assert "llm" not in spec["services"][name].get("depends_on", {})

@@ -19,6 +19,7 @@ from service.lib.llm import (
     LLMPromptTooLongError,
     LLMRequestError,
 )
+from service.lib.llm_stats import CallLog
 from tests.support.scripted_llm import ScriptedLLM
 
 SCHEMA: dict[str, Any] = {
@@ -205,3 +206,19 @@ def test_a_stream_cut_at_the_budget_says_so() -> None:
         stream = gateway(llm).stream_text(MESSAGES, max_tokens=5)
         assert "".join(stream) == "It went well. Then we"
         assert stream.finish_reason == "length"
+
+
+def test_a_stream_the_caller_stops_still_counts_what_it_cost() -> None:
+    # Found with SmolLM2: the guard stopped a chat answer at its first sentence, and the call
+    # was counted nowhere (no metric, no call record, 0 tokens in the generation row).
+    with ScriptedLLM() as llm:
+        llm.stream(["One.", " Two.", " Three."], stream_usage=False)
+        gw = gateway(llm)
+        gw.calls = CallLog()
+        stream = gw.stream_text(MESSAGES)
+        assert next(stream) == "One."
+        stream.close()
+        (call,) = gw.calls.calls
+        assert (call.purpose, call.outcome, call.completion_tokens) == ("chat", "ok", 1)
+        assert call.prompt_tokens > 0 and call.usage_estimated
+        assert stream.closed_early and stream.prompt_tokens == call.prompt_tokens
