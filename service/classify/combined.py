@@ -7,6 +7,8 @@ local result stands, with a note saying so.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import replace
 
 import structlog
@@ -17,6 +19,27 @@ from service.lib.llm import LLMError
 from service.taxonomy import POSITIVE_PATTERNS, RiskLevel
 
 log = structlog.get_logger(__name__)
+
+
+MODEL_VERSION_WIDTH = 64  # classifications.model_version is a String(64)
+_LONG_HEX = re.compile(r"[0-9a-f]{12,}")
+
+
+def combined_version(model: str, prompt_ref: str, local_version: str) -> str:
+    """``model|prompt|local`` within the column's width. A long model name (an Azure
+    deployment, ``org/Model-70B-Instruct``, ``qwen2.5-coder-1.5b``) overflowed it and failed
+    every check-in's classification. First the local model's hash is cut to 8 hex digits,
+    then the model name, with a hash of the whole name kept."""
+    version = f"{model}|{prompt_ref}|{local_version}"
+    if len(version) <= MODEL_VERSION_WIDTH:
+        return version
+    local_version = _LONG_HEX.sub(lambda m: m.group(0)[:8], local_version)
+    version = f"{model}|{prompt_ref}|{local_version}"
+    if len(version) <= MODEL_VERSION_WIDTH:
+        return version
+    digest = hashlib.sha256(model.encode()).hexdigest()[:6]
+    room = MODEL_VERSION_WIDTH - len(f"~{digest}|{prompt_ref}|{local_version}")
+    return f"{model[: max(0, room)]}~{digest}|{prompt_ref}|{local_version}"[:MODEL_VERSION_WIDTH]
 
 
 class LLMBackedClassifier:
@@ -68,5 +91,5 @@ class LLMBackedClassifier:
             burnout_signals=sorted(labels.burnout_signals),
             evidence=evidence,
             backend=self.backend,
-            model_version=f"{labels.model}|{labels.prompt_ref}|{base.model_version}",
+            model_version=combined_version(labels.model, labels.prompt_ref, base.model_version),
         )

@@ -76,3 +76,23 @@ def test_malformed_llm_output_keeps_the_local_result(local: LocalClassifier) -> 
         llm.text("this is not json")
         result = backed(llm, local).classify_batch([CheckInText("fine day")])[0]
     assert result.backend == "local"
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["gpt-4o-mini", "qwen2.5-coder-1.5b", "meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo-2024"],
+)
+def test_the_stored_model_version_fits_its_column_whatever_the_model_name(model: str) -> None:
+    # Found with the real Qwen2.5 server: "qwen2.5-coder-1.5b|classify@v1|local-…+safety-rules-4"
+    # is 68 characters; every classification failed to store (StringDataRightTruncation).
+    from service.classify.combined import combined_version
+    from service.persistence.models import Classification
+
+    width = Classification.__table__.c.model_version.type.length
+    version = combined_version(model, "classify@v1", "local-9fd6e28ec071d351+safety-rules-4")
+    assert len(version) <= width
+    assert "|classify@v1|local-9fd6e28e" in version and version.endswith("+safety-rules-4")
+    if len(model) <= 20:  # a usual name stays whole
+        assert version.startswith(model + "|")
+    else:  # a very long one is cut, with a hash of the whole name
+        assert version.startswith(model[:8]) and "~" in version
