@@ -8,9 +8,11 @@ unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from service.accounts.privacy import export_account, is_empty
 from service.cli.main import cli
 from service.integrations.clients import Integrations
 from service.integrations.subscriptions import check_url, subscribe
-from service.lib.crypto import current_cipher, hash_token, open_text
+from service.lib.crypto import current_cipher, hash_token
 from service.lib.db import Database
 from service.persistence.models import ApiToken, AuditEntry, User
 from tests.integration.conftest import auth, drain, make_user
@@ -114,7 +116,18 @@ def _strip_time(export: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in export.items() if k != "exported_at"}
 
 
-_ENC = re.compile(r"enc:([A-Za-z0-9_\-=]+)")
+# A Fernet token wherever it sits: "enc:<token>" strings, {"enc": "<token>"} JSON, bytea.
+_TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-=]+")
+
+
+def _open_tokens(text_: str) -> str:
+    def opened(match: re.Match[str]) -> str:
+        try:
+            return current_cipher().decrypt(match.group(0).encode())
+        except ValueError:
+            return match.group(0)
+
+    return _TOKEN.sub(opened, text_)
 
 
 def _readable(value: Any) -> str:
@@ -126,9 +139,16 @@ def _readable(value: Any) -> str:
         try:
             return current_cipher().decrypt(raw)
         except ValueError:
-            return raw.decode("utf-8", "replace")
-    out = value if isinstance(value, str) else json.dumps(value, default=str)
-    return _ENC.sub(lambda m: open_text("enc:" + m.group(1)), out)
+            return _open_tokens(raw.decode("utf-8", "replace"))
+    return _open_tokens(value if isinstance(value, str) else json.dumps(value, default=str))
+
+
+def _unpacked(value: bytes) -> str:
+    """A Redis value as text, and as what RQ packs into it (zlib-compressed pickles)."""
+    forms = [value]
+    with contextlib.suppress(zlib.error):
+        forms.append(zlib.decompress(value))
+    return "\n".join(f.decode("utf-8", "replace") for f in forms)
 
 
 def _database_text(database: Database) -> str:
@@ -160,7 +180,7 @@ def _redis_text(redis: Any) -> str:
             values = [m for m, _ in redis.zrange(key, 0, -1, withscores=True)]
         else:
             values = []
-        chunks.extend(v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+        chunks.extend(_unpacked(v) if isinstance(v, bytes) else str(v)
                       for v in values if v is not None)  # fmt: skip
     return "\n".join(chunks)
 
