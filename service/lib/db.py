@@ -43,16 +43,22 @@ def is_disconnect(exc: BaseException) -> bool:
     """A lost connection (Postgres restarted, connection terminated), not a bad statement."""
     import asyncpg
 
-    if isinstance(exc, DBAPIError):
-        return bool(exc.connection_invalidated)
-    return isinstance(
-        exc,
+    lost = (
         asyncpg.PostgresConnectionError
         | asyncpg.InterfaceError
         | asyncpg.exceptions.OperatorInterventionError
         | ConnectionError
-        | TimeoutError,
+        | TimeoutError
     )
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        # SQLAlchemy wraps the driver's error (and the adapter wraps asyncpg's): a connection
+        # left mid-operation by a terminated backend says "cannot switch to state …", which is
+        # the connection being gone, not the statement being wrong.
+        inner = exc.orig
+        return isinstance(inner, lost) or isinstance(getattr(inner, "__cause__", None), lost)
+    return isinstance(exc, lost)
 
 
 @dataclass
