@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from pathlib import Path
-from types import FrameType
 
 import click
 from rich.console import Console
@@ -108,16 +108,14 @@ def llm_serve_local(
                                     threads=threads)  # fmt: skip
         _say("starting: " + " ".join(command))
         process = ll.start_server(command)
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            ll.stop_server(process)
-            sys.exit(0)
-
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
+        # The handler only asks; stopping (and waiting for) the server happens below, never
+        # inside the handler, which could interrupt a wait on the same process and deadlock.
+        stopping = threading.Event()
+        signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
+        signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
         url = f"http://{host}:{port}/v1"
         try:
-            ll.wait_ready(url, process)
+            ll.wait_ready(url, process, stop=stopping)
         except ll.LocalModelError:
             ll.stop_server(process)
             raise
@@ -127,9 +125,14 @@ def llm_serve_local(
     click.echo(f"\nready: {model.title}\n"
                f"  export LLM_BASE_URL={url}\n  export LLM_MODEL={model.name}\n"
                f"  export LLM_CONTEXT_TOKENS={context}\n"
-               f"  export LLM_TIMEOUT_SECONDS=300   # a small CPU model answers in tens of seconds\n"
+               f"  export LLM_TIMEOUT_SECONDS=600   # a CPU model answers in tens of seconds\n"
+               f"  export JOB_TIMEOUT_SECONDS=3600 CLASSIFY_TIMEOUT_SECONDS=900"
+               f"   # or CLASSIFIER_BACKEND=local (docs/llm.md)\n"
                "Ctrl-C stops the server.")  # fmt: skip
-    sys.exit(process.wait())
+    while process.poll() is None and not stopping.wait(0.5):
+        pass
+    ll.stop_server(process)
+    sys.exit(0 if stopping.is_set() else process.returncode)
 
 
 def _cache(cache_dir: Path | None) -> Path:

@@ -189,4 +189,7 @@ def _text(value: Any) -> str:
 
 
 def _unique(values: list[Any]) -> list[str]:
-    return list(dict.fromkeys(str(v) for v in values))
+    """Card ids in order, without repeats. Small models copy an id as the card list shows it,
+    ``[lead-with-kindness]`` (Qwen2.5-1.5B did in 2 of 4 tips, docs/llm.md): the brackets are
+    presentation, not the id. The guard still requires every id to be a retrieved card."""
+    return list(dict.fromkeys(str(v).strip().strip("[]").strip() for v in values))

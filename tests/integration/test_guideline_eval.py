@@ -168,4 +168,4 @@ def test_the_model_backend_runs_the_same_cases(
             (result,) = runner.run([c for c in cases if c.id == "grounding-t01"], lambda _: None)
     assert result.passed, result.failures
     assert result.output["body"]["backend"] == "llm"
-    assert result.output["attempts"][0]["prompt_version"] == "tip@v1+guidelines@v1"
+    assert result.output["attempts"][0]["prompt_version"] == "tip@v2+guidelines@v1"

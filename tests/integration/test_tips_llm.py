@@ -88,7 +88,7 @@ def test_structured_tip_from_the_model_is_stored_with_prompt_version_and_tokens(
 
     tip = _view(client, token, checkin_id)["tip"]
     assert tip["backend"] == "llm"
-    assert tip["prompt_version"] == "tip@v1+guidelines@v1"
+    assert tip["prompt_version"] == "tip@v2+guidelines@v1"
     assert tip["citations"] == [TECH_CARD]
     assert 2 <= len(tip["steps"]) <= 4 and tip["tonight"] and tip["why"]
     request = llm.requests[0]
