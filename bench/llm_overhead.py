@@ -39,7 +39,7 @@ from stats import summarise  # noqa: E402
 
 from service.coaching.composer import TipInput  # noqa: E402
 from service.coaching.guard import GuardContext  # noqa: E402
-from service.coaching.llm_writer import TIP_SCHEMA, LLMTipWriter  # noqa: E402
+from service.coaching.llm_writer import TIP_MAX_TOKENS, TIP_SCHEMA, LLMTipWriter  # noqa: E402
 from service.coaching.policy import plan_for  # noqa: E402
 from service.coaching.resources import resources_for  # noqa: E402
 from service.coaching.tips import produce_tip  # noqa: E402
@@ -123,7 +123,7 @@ def main() -> int:
             knowledge_dir=ROOT / "knowledge",
         )
         messages = writer._messages(  # the same prompt the service sends
-            writer.tip_prompt, stage="mid", mood=2, connection=2, patterns="technoference",
+            writer.tip_prompt, TIP_MAX_TOKENS, stage="mid", mood=2, connection=2, patterns="technoference",
             burnout_signals="none", risk_level="none", cards="[technology-as-a-bridge]",
             checkin=CHECKIN,
         )  # fmt: skip
