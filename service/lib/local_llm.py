@@ -291,10 +291,9 @@ def server_command(
         "--model_alias", model.name, "--host", host, "--port", str(port),
         "--n_ctx", str(n_ctx or model.n_ctx), "--n_threads", str(threads),
         "--n_threads_batch", str(threads),
-        # Keep KV states of earlier prompts in RAM (~120 MB each for Qwen2.5-1.5B at 4096):
-        # tip, classification and chat prompts alternate, and each starts with a long fixed
-        # part that is then not read again.
-        "--cache", "true", "--cache_type", "ram", "--cache_size", str(1 << 30),
+        # No --cache: its RAM cache of earlier prompts' states grew past its 1 GiB limit to
+        # 22 GB within 30 classifications and was OOM-killed (docs/llm.md). Without it the
+        # server still reuses the prefix shared with the previous prompt.
     ]  # fmt: skip
 
 

