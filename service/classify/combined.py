@@ -74,7 +74,13 @@ class LLMBackedClassifier:
             categories |= set(labels.risk_categories)
         else:
             categories = set()
-        patterns = set(labels.patterns)
+        patterns, burnout = set(labels.patterns), set(labels.burnout_signals)
+        notes = list(base.notes)
+        if not patterns and not burnout and (base.patterns or base.burnout_signals):
+            # An all-empty answer is what a small model gives when it does not try (Qwen2.5-1.5B
+            # copied classify@v1's empty example for 100 of 100 texts): the local read stands.
+            patterns, burnout = set(base.patterns), set(base.burnout_signals)
+            notes.append("llm gave no patterns or burnout signals; local ones kept")
         if level.at_least(RiskLevel.ELEVATED):
             patterns -= {str(p) for p in POSITIVE_PATTERNS}
         evidence = list(base.evidence) + [
@@ -88,7 +94,8 @@ class LLMBackedClassifier:
             ask_safety=base.ask_safety and not level.at_least(RiskLevel.ELEVATED),
             ask_kind=base.ask_kind if not level.at_least(RiskLevel.ELEVATED) else None,
             patterns=sorted(patterns),
-            burnout_signals=sorted(labels.burnout_signals),
+            burnout_signals=sorted(burnout),
+            notes=notes,
             evidence=evidence,
             backend=self.backend,
             model_version=combined_version(labels.model, labels.prompt_ref, base.model_version),

@@ -78,7 +78,7 @@ def test_labels_are_mapped_with_evidence_offsets(
     ]
     for item in labels.evidence:
         assert TEXT[item["start"] : item["end"]] == item["quote"]
-    assert labels.prompt_ref == "classify@v1"
+    assert labels.prompt_ref == "classify@v2"
     assert (labels.model, labels.prompt_tokens, labels.completion_tokens) == ("test-model", 900, 60)
     assert labels.dropped == []
     assert labels.backend == "llm"

@@ -96,3 +96,23 @@ def test_the_stored_model_version_fits_its_column_whatever_the_model_name(model:
         assert version.startswith(model + "|")
     else:  # a very long one is cut, with a hash of the whole name
         assert version.startswith(model[:8]) and "~" in version
+
+
+def test_an_all_empty_model_answer_keeps_the_local_patterns(local: LocalClassifier) -> None:
+    # Qwen2.5-1.5B answered classify@v1 with its empty example for every text (docs/llm.md).
+    text = "He was on his phone through the whole dinner again and I felt invisible."
+    alone = local.classify_batch([CheckInText(text)])[0]
+    assert alone.patterns  # the local model reads technoference here
+    with ScriptedLLM() as llm:
+        llm.json(labels())
+        result = backed(llm, local).classify_batch([CheckInText(text)])[0]
+    assert result.patterns == sorted(alone.patterns)
+    assert any("local ones kept" in n for n in result.notes)
+
+
+def test_the_classify_prompt_shows_no_empty_answer_to_copy() -> None:
+    from service.lib.prompts import load_prompt
+
+    prompt = load_prompt("classify")
+    assert prompt.version >= 2 and '"patterns": []' not in prompt.system
+    assert load_prompt("classify", 1).version == 1  # kept for the reports that name it
