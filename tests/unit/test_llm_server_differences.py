@@ -111,12 +111,15 @@ def test_a_400_for_another_reason_is_not_taken_for_a_missing_feature() -> None:
         '{"answer": "fine", "score": 3}',
         '```json\n{"answer": "fine", "score": 3}\n```',
         'Here you go: {"answer": "fine", "score": 3} Hope it helps!',
+        # A raw control character inside a string (Qwen2.5-1.5B through llama.cpp's grammar).
+        '{"answer": "fi\nne", "score": 3}',
     ],
 )
 def test_json_inside_prose_or_a_fence_is_read(content: str) -> None:
     with ScriptedLLM() as llm:
         llm.text(content)
-        assert gateway(llm).complete_json(MESSAGES, "answer", SCHEMA).data == GOOD
+        data = gateway(llm).complete_json(MESSAGES, "answer", SCHEMA).data
+        assert data == GOOD or data == {"answer": "fi\nne", "score": 3}
 
 
 def test_every_call_carries_max_tokens_capped_by_the_setting() -> None:
