@@ -34,7 +34,7 @@ from service.conversations.asking import (
     home_question_open,
     read_answer,
 )
-from service.conversations.history import load_history, roll_summary
+from service.conversations.history import cited_earlier, load_history, roll_summary
 from service.conversations.memory import format_turns
 from service.conversations.replies import (
     CARE,
@@ -179,7 +179,9 @@ class ChatEngine:
             if individual:
                 plan = individual_plan(plan)
             cards: list[RetrievedCard] = []
+            citable: frozenset[str] = frozenset()
             if plan.mode in (ResponseMode.COACHING, ResponseMode.COACHING_WITH_CARE):
+                citable = cited_earlier(session, conversation.id, set(plan.blocked_categories))
                 cards = search(
                     session,
                     self._embedder(),
@@ -194,7 +196,7 @@ class ChatEngine:
             guard = GuardContext(
                 risk_level=plan.risk_level,
                 risk_categories=plan.categories,
-                retrieved_ids=frozenset(c.id for c in cards),
+                retrieved_ids=frozenset(c.id for c in cards) | citable,
                 own_text="\n".join([text, *(t.content for t in history if t.role == "user")]),
                 allowed_text=card_text(cards, resources),
                 private_partner_texts=partner_private_texts(

@@ -212,3 +212,62 @@ def test_the_guard_stops_a_bad_sentence_mid_stream_and_replaces_the_answer(
         rows = list(session.scalars(select(Generation).order_by(Generation.id)))
     assert [(g.backend, g.outcome) for g in rows] == [("llm", "rejected"), ("offline", "accepted")]
     assert rows[0].verdict["violations"][0]["rule"] == "no_diagnosis"
+
+
+MONEY = "We argued about money again until midnight and went to bed without a word."
+
+
+def test_an_answer_may_cite_a_card_cited_earlier_in_the_conversation_but_nothing_else(
+    model_server: str, database: Any, llm: ScriptedLLM
+) -> None:
+    """Found against Qwen2.5-1.5B (docs/llm.md): the model sees its earlier answers and the
+    summary's ids, and refers back to an earlier card; 5 of 10 chats fell back offline for it.
+    A card this conversation already cited, still safe now, is grounded; an id never cited or
+    retrieved here is not."""
+    llm.stream([f"A phone basket at dinner could help [{TECH}]. ", "Would he try it?"])
+    llm.stream(
+        ["Money fights at night drain you both. ", f"The phone basket still helps [{TECH}]."]
+    )
+    llm.stream(["Try a money talk at breakfast [budget-date-night]."])
+    token = make_user(database, "yui")
+    with httpx.Client(base_url=model_server, timeout=30) as http:
+        conversation = _start(http, token)
+        url = f"/v1/conversations/{conversation}/messages"
+        first, second, third = (
+            http.post(url, json={"text": text}, headers=auth(token)).json()
+            for text in (PHONES, MONEY, MONEY + " Again.")
+        )
+    assert first["message"]["backend"] == "llm" and first["message"]["citations"] == [TECH]
+    assert second["message"]["backend"] == "llm" and second["message"]["citations"] == [TECH]
+    assert third["message"]["backend"] == "offline"
+    assert "budget-date-night" not in third["message"]["content"]
+    with database.unit_of_work() as session:
+        rows = list(session.scalars(select(Generation).order_by(Generation.id)))
+    assert [(g.backend, g.outcome) for g in rows] == [
+        ("llm", "accepted"), ("llm", "accepted"), ("llm", "rejected"), ("offline", "accepted")
+    ]  # fmt: skip
+    assert rows[2].verdict["violations"][0]["rule"] == "grounding"
+
+
+def test_an_earlier_card_that_is_contraindicated_now_is_not_citable(
+    database: Any, knowledge_base: Path
+) -> None:
+    from service.conversations.history import cited_earlier
+    from service.persistence.models import Message
+
+    token = make_user(database, "zed")
+    with database.unit_of_work() as session:
+        from service.accounts.service import Accounts
+
+        user = Accounts(session).authenticate(token)
+        conversation = Conversation(user_id=user.id, couple_id=user.couple_id, locale="en-US")
+        session.add(conversation)
+        session.flush()
+        session.add_all([
+            Message(conversation_id=conversation.id, seq=1, role="user", content="phones"),
+            Message(conversation_id=conversation.id, seq=2, role="assistant", content="basket",
+                    citations=[TECH, "no-such-card"]),
+        ])  # fmt: skip
+        session.flush()
+        assert cited_earlier(session, conversation.id, set()) == {TECH}  # unknown ids: never
+        assert cited_earlier(session, conversation.id, {"partner_violence"}) == frozenset()
