@@ -164,7 +164,7 @@ def test_sse_streams_the_first_sentence_before_the_model_has_finished(
     assert first_delta_at < last_token_sent - 1.0  # seconds before the model's last token
     done = events[-1][1]["message"]
     assert done["backend"] == "llm" and done["citations"] == [TECH]
-    assert done["prompt_version"] == "chat@v1+guidelines@v1"
+    assert done["prompt_version"] == "chat@v2+guidelines@v1"
     assert "Eating in silence" in done["content"]
 
 
