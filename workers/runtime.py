@@ -122,7 +122,6 @@ class DrainWorker(SimpleWorker):
     def _install_signal_handlers(self) -> None:
         """Leave Ctrl-C to the caller: rq's handlers turn the first one into a warm shutdown
         that waits for the running job (a check-in against a slow local model: minutes)."""
-        return None
 
 
 def drain(ctx: JobContext) -> None:
