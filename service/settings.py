@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     """The model's context window in tokens (a local server's --n_ctx). Set: prompts are cut
     to leave room for the answer, and a prompt that cannot fit is not sent (docs/llm.md).
     Unset: no limit is assumed (hosted models)."""
+
+    @field_validator("llm_context_tokens", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``LLM_CONTEXT_TOKENS=`` (docker-compose passes ``${LLM_CONTEXT_TOKENS:-}``): unset."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     llm_max_output_tokens: int = Field(default=1024, ge=16)
     """Most tokens a model may write in one answer; each use asks for less (tip 600, safety

@@ -42,3 +42,29 @@ def test_the_optional_llm_service_stays_off_by_default_and_reads_a_mounted_model
     assert "healthcheck" in llm
     for name in ("api", "worker", "scheduler", "migrate"):
         assert "llm" not in spec["services"][name].get("depends_on", {})
+
+
+def test_the_llm_profile_fetches_the_model_into_the_volume_it_serves() -> None:
+    """The named volume starts empty: `llm-fetch` fills it once, and `llm` waits for it."""
+    services = compose()["services"]
+    fetch, llm = services["llm-fetch"], services["llm"]
+    assert fetch["profiles"] == ["llm"] and fetch["restart"] == "no"
+    assert fetch["command"][:3] == ["attune", "llm", "fetch"]
+    assert fetch["command"][fetch["command"].index("--cache-dir") + 1] == "/models"
+    assert [v.rsplit(":", 1)[0] for v in fetch["volumes"]] == [
+        v.rsplit(":", 2)[0] for v in llm["volumes"]
+    ]
+    assert llm["depends_on"]["llm-fetch"]["condition"] == "service_completed_successfully"
+    assert "db" not in fetch.get("depends_on", {})  # the model needs no database
+
+
+def test_compose_passes_the_local_model_settings_through(monkeypatch: Any) -> None:
+    from service.settings import Settings
+
+    env = compose()["x-attune"]["environment"]
+    for name in ("LLM_CONTEXT_TOKENS", "LLM_TIMEOUT_SECONDS", "CLASSIFIER_BACKEND"):
+        assert name in env
+    monkeypatch.setenv("LLM_CONTEXT_TOKENS", "")  # what `${LLM_CONTEXT_TOKENS:-}` gives
+    assert Settings(_env_file=None).llm_context_tokens is None  # type: ignore[call-arg]
+    monkeypatch.setenv("LLM_CONTEXT_TOKENS", "4096")
+    assert Settings(_env_file=None).llm_context_tokens == 4096  # type: ignore[call-arg]
