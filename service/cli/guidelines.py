@@ -127,7 +127,11 @@ def _run(
 
                 def advance(result: Any) -> None:
                     mark = "✓" if result.passed else "✗"
-                    progress.advance(passed=result.passed, note=f"{mark} {result.case.id}")
+                    rules = sorted({f.rule for f in result.failures})
+                    why = f" ({', '.join(rules)})" if rules else ""
+                    hard = " HARD" if result.hard_failed else ""
+                    note = f"{mark} {result.case.id}{why}{hard}"
+                    progress.advance(passed=result.passed, note=note)
 
                 results = runner.run(cases, advance)
         finally:

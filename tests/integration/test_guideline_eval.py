@@ -132,7 +132,10 @@ def test_the_command_exits_non_zero_naming_the_case_and_rule(
             reports_dir=tmp_path,
             cases_dir=tmp_path if (tmp_path / "cases.yaml").exists() else None,
         )
-    assert "FAIL ipv-t01 [ipv]" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "FAIL ipv-t01 [ipv]" in err
+    (line,) = [x for x in err.splitlines() if "✗ ipv-t01" in x]  # progress names the rule
+    assert "ipv" in line.split("✗ ipv-t01", 1)[1] and line.endswith("HARD")
 
 
 def _joint_exercise_for_everyone(tip: Any) -> Any:
