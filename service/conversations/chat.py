@@ -67,6 +67,8 @@ _CHAT_CUTS: tuple[tuple[str, int, Keep], ...] = (
 )  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]{1,79})\]")
+# Small models sometimes start with the transcript's speaker label ("Coach: …", "Partner: …").
+_SPEAKER_LABEL = re.compile(r"^\s*(?:coach|partner|assistant)\s*(?:\([^)]{0,20}\))?\s*:\s*", re.I)
 _Reply = tuple[str, list[str], str, str]  # text, citations, backend, prompt version
 
 
@@ -326,8 +328,11 @@ class ChatEngine:
         stream = gateway.stream_text(messages, temperature=0.5, max_tokens=CHAT_MAX_TOKENS)
         failure: dict[str, Any] | None = None
         try:
+            labelled = True  # until the first words are seen: a speaker label is dropped
             for delta in stream:
                 buffer += delta
+                if labelled and (len(buffer) > 24 or _SENTENCE_END.search(buffer)):
+                    buffer, labelled = _SPEAKER_LABEL.sub("", buffer, count=1), False
                 *complete, buffer = _SENTENCE_END.split(buffer)
                 for sentence in filter(None, (s.strip() for s in complete)):
                     failure = _sentence_failure(sentence, turn.guard)
@@ -339,6 +344,8 @@ class ChatEngine:
                     break
             if stream.finish_reason == "length" and shown:
                 buffer = ""  # cut off at the token budget: drop the half sentence
+            if labelled:
+                buffer = _SPEAKER_LABEL.sub("", buffer, count=1)
             if not failure and buffer.strip():
                 failure = _sentence_failure(buffer.strip(), turn.guard)
                 if not failure:

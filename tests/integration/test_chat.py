@@ -271,3 +271,22 @@ def test_an_earlier_card_that_is_contraindicated_now_is_not_citable(
         session.flush()
         assert cited_earlier(session, conversation.id, set()) == {TECH}  # unknown ids: never
         assert cited_earlier(session, conversation.id, {"partner_violence"}) == frozenset()
+
+
+def test_a_speaker_label_at_the_start_of_a_model_answer_is_dropped(
+    model_server: str, database: Any, llm: ScriptedLLM
+) -> None:
+    """Qwen2.5-1.5B sometimes began with the transcript's label: "Partner: I understand…"."""
+    llm.stream(["Coach", ": That sounds ", "lonely. ", f"Try a phone basket [{TECH}]."])
+    llm.stream(["Partner (new message):\n", f"A phone basket at dinner [{TECH}]."])
+    token = make_user(database, "ada")
+    with httpx.Client(base_url=model_server, timeout=30) as http:
+        conversation = _start(http, token)
+        url = f"/v1/conversations/{conversation}/messages"
+        answers = [
+            http.post(url, json={"text": PHONES}, headers=auth(token)).json()["message"]
+            for _ in range(2)
+        ]
+    assert answers[0]["content"] == f"That sounds lonely. Try a phone basket [{TECH}]."
+    assert answers[1]["content"] == f"A phone basket at dinner [{TECH}]."
+    assert {a["backend"] for a in answers} == {"llm"}
