@@ -40,6 +40,8 @@ MAX_CHAT = 1800
 DANGER_FROM_OTHERS = frozenset({"partner_violence", "coercive_control"})
 
 _I = re.IGNORECASE
+_WHO = r"\b(you|he|she|they|your (partner|husband|wife|boyfriend|girlfriend|spouse))"
+_BE = r"('re|'s|’re|’s| are| is| seems?( to be)?| sounds?( like)?| might be| may be)\s+"
 # Clinical labels about anyone (en/de/fr/es). Naming a feeling is fine; naming a disorder is not.
 _DIAGNOSIS = re.compile(
     r"\b(narcissis\w*|narcissist\w*|narziss\w*|narcisis\w*|narcissique\w*|sociopath\w*|"
@@ -49,7 +51,19 @@ _DIAGNOSIS = re.compile(
     r"schizo\w*|on the (autism )?spectrum|autistic|psychotic|clinically depressed|"
     r"(has|have|got) (clinical )?depression|(is|are|sounds|seems) (a )?(manic|paranoid)|"
     r"(is|are) (an? )?(addict|alcoholic)|mentally ill|"
-    r"gaslight\w*|emotionally unavailable|avoidant attachment|anxious attachment)\b",
+    r"gaslight\w*|emotionally unavailable|avoidant attachment|anxious attachment|"
+    # Depression and anxiety as a label for someone (a small real model wrote "your partner is
+    # experiencing anxiety and self-harm"); "you feel low", "it makes you anxious" stay fine.
+    rf"{_WHO}{_BE}(clinically |severely |probably |maybe )?(depressed|depressive)|"
+    r"(suffer(s|ing)?|suffered) from (\w+ ){0,2}(depression|anxiety|panic|burnout)|"
+    r"(has|have|got|experiencing) (an? )?(anxiety|depression|panic attacks|"
+    r"an? (anxiety|panic|eating|mood) disorder)|"
+    r"(anxiety|panic|eating|mood|depressive) disorder|depressive episode|major depression|"
+    r"(ist|sind|bist) (wohl |vielleicht )?depressiv|(hat|haben|hast) (eine )?(depression|"
+    r"angststörung)|leide[nt]? (an|unter) (einer )?(depression|angststörung)|angststörung|"
+    r"(est|es|sont) (en )?(dépressi(f|ve)|en dépression)|fai(t|s|re) une dépression|"
+    r"trouble anxieux|tiene(s|n)? (una )?(depresión|ansiedad)|trastorno de ansiedad|"
+    r"sufre(s|n)? de (depresión|ansiedad))\b",
     _I,
 )
 # Blame and side-taking in coaching text (safety responses may say "it is not your fault").

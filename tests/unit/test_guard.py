@@ -47,6 +47,13 @@ def test_a_coaching_tip_without_citations_fails_grounding() -> None:
         "Er ist ein Narzisst.",
         "Es un narcisista.",
         "He is gaslighting you.",
+        "Your partner is experiencing anxiety and self-harm.",  # Qwen2.5-1.5B, chat@v1
+        "It sounds like you're depressed.",
+        "He seems depressed, and she may be suffering from severe anxiety.",
+        "This could be an anxiety disorder.",
+        "Sie hat eine Depression.",
+        "Il fait une dépression.",
+        "Tu pareja tiene depresión.",
     ],
 )
 def test_clinical_labels_fail(text: str) -> None:
@@ -75,6 +82,10 @@ def test_blame_and_side_taking_fail(text: str) -> None:
         "You're right to want more time together.",
         "It's nobody's fault that the evenings got busy.",
         "Feeling low after a long week is common.",
+        "It makes sense that you feel anxious before the talk.",
+        "You sound exhausted and a bit down.",
+        "Ease the worry with a short walk together.",
+        "Du fühlst dich erschöpft.",
     ],
 )
 def test_ordinary_wording_is_not_blame_or_diagnosis(text: str) -> None:
