@@ -6,6 +6,7 @@ text. Resources, emergency numbers and the coach alert are added by code, not by
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from service.retrieval.search import RetrievedCard
 
 BACKEND = "llm"
 TIP_MAX_TOKENS = 700
+STEP_MAX = 220  # characters in one step (cards' own steps are at most 194)
 ESCALATION_MAX_TOKENS = 450
 # What gives way when a prompt does not fit a small context: card details first, then the
 # middle of a long check-in (its start and end stay).
@@ -44,7 +46,7 @@ TIP_SCHEMA: dict[str, Any] = {
     "properties": {
         "title": _text_field(80),
         "why": _text_field(400),
-        "steps": _list_of(220, 2, 4),
+        "steps": _list_of(STEP_MAX, 2, 4),
         "tonight": _text_field(220),
         "question": _text_field(200, nullable=True),
         "partner_view": _text_field(260, nullable=True),
@@ -57,7 +59,7 @@ ESCALATION_SCHEMA: dict[str, Any] = {
     "required": ["message", "steps", "citations"],
     "properties": {
         "message": _text_field(500),
-        "steps": _list_of(220, 0, 3),
+        "steps": _list_of(STEP_MAX, 0, 3),
         "citations": _list_of(80, 0, 3),
     },
 }
@@ -103,7 +105,7 @@ class LLMTipWriter:
         data = result.data
         body: dict[str, Any] = {
             "why": _text(data["why"]),
-            "steps": [_text(s) for s in data["steps"] if _text(s)],
+            "steps": clean_steps(data["steps"]),
             "tonight": _text(data["tonight"]),
         }
         for key in ("question", "partner_view"):
@@ -147,7 +149,7 @@ class LLMTipWriter:
             raise LLMOutputError("escalation message is empty")
         title, body = resource_block(tip)
         body["message"] = message
-        body["steps"] = [_text(s) for s in data["steps"] if _text(s)][:3]
+        body["steps"] = clean_steps(data["steps"])[:3]
         composed = ComposedTip(
             "safety",
             title,
@@ -186,6 +188,29 @@ def format_cards(cards: list[RetrievedCard]) -> str:
 
 def _text(value: Any) -> str:
     return " ".join(str(value or "").split())
+
+
+_LIST_MARKER = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+
+
+def clean_steps(values: list[Any], max_length: int = STEP_MAX) -> list[str]:
+    """The steps as a partner should read them. What Qwen2.5-1.5B put in ``steps`` in the
+    measured runs (docs/llm.md): list markers ("- Choose a slot…"), another field's name as a
+    step ("partner_view"), and steps cut mid-word where the grammar's length limit stopped
+    them. Markers go; a cut step keeps its complete sentences or is dropped; names go. Fewer
+    than two left: the guard's structure rule refuses the tip (regenerated, then offline)."""
+    steps = []
+    for value in values:
+        step = _LIST_MARKER.sub("", _text(value))
+        if len(step) >= max_length and not step.endswith((".", "!", "?", "…")):
+            ends = [m.end() for m in _SENTENCE_END.finditer(step)]
+            step = step[: ends[-1]] if ends else ""
+        if len(step) < 12 or step.lower().strip(" .:") in TIP_SCHEMA["properties"]:
+            continue
+        if step not in steps:
+            steps.append(step)
+    return steps
 
 
 def _unique(values: list[Any]) -> list[str]:
