@@ -1,7 +1,7 @@
 """The LLM backend in service: the local classifier first (rules + risk heads), then the model.
 
-The LLM reads patterns and burnout signals and may raise the risk level; it can never lower
-what the rules and the local risk heads found. If the LLM is unavailable or answers badly, the
+The LLM adds patterns and burnout signals to the local model's and may raise the risk level;
+it can never take away what the rules and the local model found. If the LLM is unavailable or answers badly, the
 local result stands, with a note saying so.
 """
 
@@ -74,12 +74,15 @@ class LLMBackedClassifier:
             categories |= set(labels.risk_categories)
         else:
             categories = set()
-        patterns, burnout = set(labels.patterns), set(labels.burnout_signals)
+        # The model adds to the local model's reading; it never takes a label away. Replacing
+        # it lost what the measured local model saw whenever a small model read less or wrong:
+        # Qwen2.5-1.5B copied classify@v1's empty example for 100 of 100 texts, and with v2
+        # read phones on the sofa as turning away + irritability without technoference, so
+        # the tip's cards missed the point (docs/llm.md).
+        patterns = set(base.patterns) | set(labels.patterns)
+        burnout = set(base.burnout_signals) | set(labels.burnout_signals)
         notes = list(base.notes)
-        if not patterns and not burnout and (base.patterns or base.burnout_signals):
-            # An all-empty answer is what a small model gives when it does not try (Qwen2.5-1.5B
-            # copied classify@v1's empty example for 100 of 100 texts): the local read stands.
-            patterns, burnout = set(base.patterns), set(base.burnout_signals)
+        if not labels.patterns and not labels.burnout_signals:
             notes.append("llm gave no patterns or burnout signals; local ones kept")
         if level.at_least(RiskLevel.ELEVATED):
             patterns -= {str(p) for p in POSITIVE_PATTERNS}

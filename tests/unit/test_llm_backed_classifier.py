@@ -116,3 +116,19 @@ def test_the_classify_prompt_shows_no_empty_answer_to_copy() -> None:
     prompt = load_prompt("classify")
     assert prompt.version >= 2 and '"patterns": []' not in prompt.system
     assert load_prompt("classify", 1).version == 1  # kept for the reports that name it
+
+
+def test_the_model_adds_labels_to_the_local_reading_and_takes_none_away(
+    local: LocalClassifier,
+) -> None:
+    # Qwen2.5-1.5B with classify@v2 read this kind of evening as turning away + irritability
+    # only; replacing the local reading lost technoference and the tip cited the wrong cards.
+    text = "He was on his phone through the whole dinner again and I felt invisible."
+    alone = local.classify_batch([CheckInText(text)])[0]
+    assert "technoference" in alone.patterns
+    with ScriptedLLM() as llm:
+        llm.json(labels(patterns=["turning_away"], burnout_signals=["irritability_or_numbness"]))
+        result = backed(llm, local).classify_batch([CheckInText(text)])[0]
+    assert set(result.patterns) == {*alone.patterns, "turning_away"}
+    assert set(result.burnout_signals) == {*alone.burnout_signals, "irritability_or_numbness"}
+    assert not any("local ones kept" in n for n in result.notes)
