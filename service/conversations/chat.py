@@ -68,6 +68,11 @@ _CHAT_CUTS: tuple[tuple[str, int, Keep], ...] = (
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]{1,79})\]")
 # Small models sometimes start with the transcript's speaker label ("Coach: …", "Partner: …").
+# ... or, done with their answer, go on writing the transcript: the partner's next line, the
+# closing marker ("… [reflect-then-act] Partner (new message): Any other… <<<END CHAT 66…>>>").
+_TRANSCRIPT_GOES_ON = re.compile(
+    r"<<<|(?:^|(?<=[.!?…\]])\s|\n)\s*(?:Partner|Coach)\b[^:.!?\n]{0,24}:"
+)
 _SPEAKER_LABEL = re.compile(r"^\s*(?:coach|partner|assistant)\s*(?:\([^)]{0,20}\))?\s*:\s*", re.I)
 _Reply = tuple[str, list[str], str, str]  # text, citations, backend, prompt version
 
@@ -329,10 +334,13 @@ class ChatEngine:
         failure: dict[str, Any] | None = None
         try:
             labelled = True  # until the first words are seen: a speaker label is dropped
+            ended = False  # the model went on past its answer: the rest is not shown
             for delta in stream:
                 buffer += delta
                 if labelled and (len(buffer) > 24 or _SENTENCE_END.search(buffer)):
                     buffer, labelled = _SPEAKER_LABEL.sub("", buffer, count=1), False
+                if not labelled and (beyond := _TRANSCRIPT_GOES_ON.search(buffer)):
+                    buffer, ended = buffer[: beyond.start()], True
                 *complete, buffer = _SENTENCE_END.split(buffer)
                 for sentence in filter(None, (s.strip() for s in complete)):
                     failure = _sentence_failure(sentence, turn.guard)
@@ -340,12 +348,14 @@ class ChatEngine:
                         break
                     shown.append(sentence)
                     yield ChatEvent("delta", {"text": sentence})
-                if failure:
+                if failure or ended:
                     break
-            if stream.finish_reason == "length" and shown:
+            if stream.finish_reason == "length" and shown and not ended:
                 buffer = ""  # cut off at the token budget: drop the half sentence
             if labelled:
                 buffer = _SPEAKER_LABEL.sub("", buffer, count=1)
+                if beyond := _TRANSCRIPT_GOES_ON.search(buffer):
+                    buffer = buffer[: beyond.start()]
             if not failure and buffer.strip():
                 failure = _sentence_failure(buffer.strip(), turn.guard)
                 if not failure:

@@ -290,3 +290,25 @@ def test_a_speaker_label_at_the_start_of_a_model_answer_is_dropped(
     assert answers[0]["content"] == f"That sounds lonely. Try a phone basket [{TECH}]."
     assert answers[1]["content"] == f"A phone basket at dinner [{TECH}]."
     assert {a["backend"] for a in answers} == {"llm"}
+
+
+def test_an_answer_ends_where_the_model_goes_on_writing_the_transcript(
+    model_server: str, database: Any, llm: ScriptedLLM
+) -> None:
+    """Qwen2.5-1.5B (chat@v2, guideline case chat-001) answered, then wrote the partner's next
+    line and the closing marker: "… [reflect-then-act] Partner (new message): Any other …
+    <<<END CHAT 6646a6b6f7c4>>>"."""
+    llm.stream([f"A phone basket at dinner could help [{TECH}]", " Partner (new ", "message): ",
+                "Any other ideas? <<<END CHAT 66>>>"])  # fmt: skip
+    llm.stream(["Try a phone basket tonight", f" [{TECH}]. <", "<<END CHAT 66>>>"])
+    token = make_user(database, "bea")
+    with httpx.Client(base_url=model_server, timeout=30) as http:
+        conversation = _start(http, token)
+        url = f"/v1/conversations/{conversation}/messages"
+        answers = [
+            http.post(url, json={"text": PHONES}, headers=auth(token)).json()["message"]
+            for _ in range(2)
+        ]
+    assert answers[0]["content"] == f"A phone basket at dinner could help [{TECH}]"
+    assert answers[1]["content"] == f"Try a phone basket tonight [{TECH}]."
+    assert {a["backend"] for a in answers} == {"llm"}
