@@ -100,7 +100,11 @@ def _run(
                     "database_url": db_url,
                     "redis_url": redis_url,
                     "data_dir": Path(tmp),
-                    "classifier_backend": "local" if backend == "offline" else "auto",
+                    # --backend llm: classification as configured (CLASSIFIER_BACKEND=local
+                    # is what docs/llm.md advises beside a CPU model); offline: no model at all
+                    "classifier_backend": (
+                        "local" if backend == "offline" else settings.classifier_backend
+                    ),
                     "llm_base_url": settings.llm_base_url if backend == "llm" else None,
                 }
             )
