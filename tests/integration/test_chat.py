@@ -312,3 +312,17 @@ def test_an_answer_ends_where_the_model_goes_on_writing_the_transcript(
     assert answers[0]["content"] == f"A phone basket at dinner could help [{TECH}]"
     assert answers[1]["content"] == f"Try a phone basket tonight [{TECH}]."
     assert {a["backend"] for a in answers} == {"llm"}
+
+
+def test_sentences_that_only_repeat_the_partner_are_not_shown(
+    model_server: str, database: Any, llm: ScriptedLLM
+) -> None:
+    """Qwen2.5-1.5B (chat@v2) opened most answers by copying the partner's message."""
+    llm.stream(["He scrolls his phone through every dinner. ", "That sounds lonely. ",
+                f"A phone basket at dinner could help [{TECH}]."])  # fmt: skip
+    token = make_user(database, "cai")
+    with httpx.Client(base_url=model_server, timeout=30) as http:
+        conversation = _start(http, token)
+        url = f"/v1/conversations/{conversation}/messages"
+        answer = http.post(url, json={"text": PHONES}, headers=auth(token)).json()["message"]
+    assert answer["content"] == f"That sounds lonely. A phone basket at dinner could help [{TECH}]."
