@@ -217,4 +217,12 @@ def _unique(values: list[Any]) -> list[str]:
     """Card ids in order, without repeats. Small models copy an id as the card list shows it,
     ``[lead-with-kindness]`` (Qwen2.5-1.5B did in 2 of 4 tips, docs/llm.md): the brackets are
     presentation, not the id. The guard still requires every id to be a retrieved card."""
-    return list(dict.fromkeys(str(v).strip().strip("[]").strip() for v in values))
+    return list(dict.fromkeys(_card_id(v) for v in values))
+
+
+def _card_id(value: Any) -> str:
+    """``lead-with-kindness``, ``[lead-with-kindness]``, or the id with the card's title after
+    it, as the list shows them: ``self-care-under-strain] Look after yourself…`` (Qwen2.5-1.5B
+    in the 52-case guideline run: three citations refused as not retrieved)."""
+    text = str(value).strip().lstrip("[").strip()
+    return text.split("]", 1)[0].strip() if "]" in text else text

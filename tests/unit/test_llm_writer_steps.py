@@ -36,3 +36,13 @@ def test_numbers_and_ordinary_dashes_inside_a_step_stay() -> None:
     assert clean_steps([step, "10 minutes of walking side by side after dinner."]) == [
         step, "10 minutes of walking side by side after dinner.",
     ]  # fmt: skip
+
+
+def test_card_ids_are_read_as_the_card_list_shows_them() -> None:
+    from service.coaching.llm_writer import _unique
+
+    assert _unique([
+        "lead-with-kindness", "[lead-with-kindness]",
+        "self-care-under-strain] Look after yourself when you're running on empty",
+        "[science-of-bonding] The chemistry of closeness",
+    ]) == ["lead-with-kindness", "self-care-under-strain", "science-of-bonding"]  # fmt: skip
