@@ -244,6 +244,12 @@ def advise_stage(
         risk_level=risk,
         risk_categories=tuple(c.risk_categories),
         retrieved_ids=frozenset(card.id for card in cards),
+        on_point_ids=frozenset(
+            card.id
+            for card in cards
+            if set(card.patterns) & set(c.patterns)
+            or set(card.burnout_signals) & set(c.burnout_signals)
+        ),
         own_text=checkin.text,
         allowed_text=card_text(cards, resources),
         private_partner_texts=partner_private_texts(

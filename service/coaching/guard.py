@@ -140,6 +140,9 @@ class GuardContext:
     risk_level: RiskLevel
     risk_categories: Sequence[str] = ()
     retrieved_ids: frozenset[str] = frozenset()
+    # Retrieved cards that address a detected pattern or burnout signal (tips only): a tip that
+    # cites none of them, when there are some, cites cards beside the point.
+    on_point_ids: frozenset[str] = frozenset()
     own_text: str = ""  # the writer's own words may be echoed back to them
     allowed_text: str = ""  # retrieved cards and resources: words the output may use
     private_partner_texts: Sequence[str] = ()  # the other partner's private check-ins
@@ -206,6 +209,12 @@ def _grounding(output: Output, ctx: GuardContext) -> list[Violation]:
     found = [Violation(GROUNDING, f"cites {c!r}, which was not retrieved") for c in stray]
     if output.kind == "coaching" and ctx.retrieved_ids and not output.citations:
         found.append(Violation(GROUNDING, "a coaching tip with cards retrieved cites none"))
+    elif (
+        output.kind == "coaching"
+        and ctx.on_point_ids
+        and not ctx.on_point_ids & set(output.citations)
+    ):
+        found.append(Violation(GROUNDING, "cites none of the cards that address what was noticed"))
     return found
 
 

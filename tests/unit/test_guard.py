@@ -34,6 +34,21 @@ def test_citing_a_card_that_was_not_retrieved_fails_grounding() -> None:
     assert "invented-card" in verdict.violations[0].detail
 
 
+def test_a_tip_citing_only_cards_beside_the_point_fails_grounding() -> None:
+    """Qwen2.5-1.5B, guideline case grounding-024: two burnout cards and reflect-then-act were
+    retrieved for a burnout check-in, and the tip cited only reflect-then-act."""
+    ctx = GuardContext(
+        risk_level=RiskLevel.NONE,
+        retrieved_ids=frozenset({"reflect-then-act", "self-care-under-strain"}),
+        on_point_ids=frozenset({"self-care-under-strain"}),
+    )
+    verdict = check(_tip(citations=("reflect-then-act",)), ctx)
+    assert verdict.rules_failed() == ["grounding"]
+    assert check(_tip(citations=("reflect-then-act", "self-care-under-strain")), ctx).passed
+    no_match = GuardContext(risk_level=RiskLevel.NONE, retrieved_ids=ctx.retrieved_ids)
+    assert check(_tip(citations=("reflect-then-act",)), no_match).passed  # none on point
+
+
 def test_a_coaching_tip_without_citations_fails_grounding() -> None:
     assert check(_tip(citations=()), CTX).rules_failed() == ["grounding"]
 
