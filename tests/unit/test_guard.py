@@ -69,6 +69,11 @@ def test_a_coaching_tip_without_citations_fails_grounding() -> None:
         "Sie hat eine Depression.",
         "Il fait une dépression.",
         "Tu pareja tiene depresión.",
+        "Your attachment style makes you reach for your phone.",  # Qwen2.5-1.5B, no_diagnosis-016
+        "He may have a disorganized attachment.",
+        "Das klingt nach einem unsicheren Bindungsstil.",
+        "C'est peut-être un style d'attachement anxieux.",
+        "Quizás es tu estilo de apego.",
     ],
 )
 def test_clinical_labels_fail(text: str) -> None:
@@ -101,6 +106,8 @@ def test_blame_and_side_taking_fail(text: str) -> None:
         "You sound exhausted and a bit down.",
         "Ease the worry with a short walk together.",
         "Du fühlst dich erschöpft.",
+        "Your attachment to each other grew out of small, daily moments.",
+        "Healthy attachment bends and allows two separate people.",
     ],
 )
 def test_ordinary_wording_is_not_blame_or_diagnosis(text: str) -> None:
