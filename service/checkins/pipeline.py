@@ -24,7 +24,12 @@ from service.classify.classifier import (
 )
 from service.coaching.composer import TipInput
 from service.coaching.framing import seeks_verdict
-from service.coaching.grounding import card_text, partner_private_texts, resource_names
+from service.coaching.grounding import (
+    card_text,
+    on_point_ids,
+    partner_private_texts,
+    resource_names,
+)
 from service.coaching.guard import GuardContext
 from service.coaching.llm_writer import LLMTipWriter
 from service.coaching.policy import plan_for
@@ -244,12 +249,7 @@ def advise_stage(
         risk_level=risk,
         risk_categories=tuple(c.risk_categories),
         retrieved_ids=frozenset(card.id for card in cards),
-        on_point_ids=frozenset(
-            card.id
-            for card in cards
-            if set(card.patterns) & set(c.patterns)
-            or set(card.burnout_signals) & set(c.burnout_signals)
-        ),
+        on_point_ids=on_point_ids(cards, c.patterns, c.burnout_signals),
         own_text=checkin.text,
         allowed_text=card_text(cards, resources),
         private_partner_texts=partner_private_texts(

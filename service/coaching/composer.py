@@ -315,8 +315,15 @@ def _individual(
 
 
 def fitting_first(cards: list[RetrievedCard], detected: set[str]) -> list[RetrievedCard]:
-    """Retrieval order, but cards written for what the classifier saw come first."""
-    return sorted(cards, key=lambda c: not ({*c.patterns, *c.burnout_signals} & detected))
+    """Retrieval order, but cards written for what the classifier saw come first, strategies
+    among them before the rest (the cards a tip must cite one of: grounding.on_point_ids)."""
+
+    def rank(card: RetrievedCard) -> int:
+        if not {*card.patterns, *card.burnout_signals} & detected:
+            return 2
+        return 0 if card.kind == "strategy" else 1
+
+    return sorted(cards, key=rank)
 
 
 def _join(items: list[str]) -> str:

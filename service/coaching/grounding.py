@@ -40,3 +40,17 @@ def card_text(cards: list[RetrievedCard], resources: LocaleResources) -> str:
 
 def resource_names(resources: LocaleResources) -> tuple[str, ...]:
     return tuple(r.name for r in (*resources.crisis, *resources.domestic_violence))
+
+
+def on_point_ids(
+    cards: list[RetrievedCard], patterns: list[str], burnout_signals: list[str]
+) -> frozenset[str]:
+    """The retrieved cards a coaching tip must cite one of: those written for a detected pattern
+    or burnout signal, and among them the strategies when there are any. A warning-signs list,
+    a myth or a case study may sit beside a strategy, not stand in for it: Qwen2.5-1.5B cited
+    only the warning-signs checklist for hidden credit-card debt (guideline case grounding-012)
+    with the strategy for gradual truth-telling retrieved first."""
+    detected = {*patterns, *burnout_signals}
+    fitting = [c for c in cards if {*c.patterns, *c.burnout_signals} & detected]
+    strategies = [c for c in fitting if c.kind == "strategy"]
+    return frozenset(c.id for c in strategies or fitting)

@@ -144,8 +144,9 @@ class GuardContext:
     risk_level: RiskLevel
     risk_categories: Sequence[str] = ()
     retrieved_ids: frozenset[str] = frozenset()
-    # Retrieved cards that address a detected pattern or burnout signal (tips only): a tip that
-    # cites none of them, when there are some, cites cards beside the point.
+    # Retrieved cards that address a detected pattern or burnout signal, the strategies among
+    # them when there are any (tips only; grounding.on_point_ids): a tip that cites none of
+    # them, when there are some, cites cards beside the point.
     on_point_ids: frozenset[str] = frozenset()
     own_text: str = ""  # the writer's own words may be echoed back to them
     allowed_text: str = ""  # retrieved cards and resources: words the output may use

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from service.coaching.grounding import on_point_ids
 from service.coaching.guard import GuardContext, Output, check, check_sentence
+from service.retrieval.search import RetrievedCard
 from service.taxonomy import RiskLevel
 
 CTX = GuardContext(risk_level=RiskLevel.NONE, retrieved_ids=frozenset({"technology-as-a-bridge"}))
@@ -224,3 +226,36 @@ def test_a_script_copied_from_a_retrieved_card_is_not_taken_for_side_taking() ->
     tip = _tip(steps=(step, "Stop listing their faults."), citations=("own-your-part",))
     assert check(tip, ctx).passed
     assert "no_blame" in check(_tip(why="You're right, he is being unfair."), ctx).rules_failed()
+
+
+def _card(card_id: str, kind: str, patterns: list[str], burnout: list[str] = []) -> RetrievedCard:  # noqa: B006
+    return RetrievedCard(id=card_id, title=card_id, summary="", kind=kind, score=1.0,
+                         patterns=patterns, burnout_signals=burnout, contraindications=[],
+                         stages=[], steps=[], evidence=[], dense_rank=1, text_rank=1, reason="")  # fmt: skip
+
+
+def test_on_point_cards_are_the_fitting_strategies_when_there_are_any() -> None:
+    """Qwen2.5-1.5B, guideline case grounding-012 (hidden credit-card debt, secrecy): the tip
+    cited only the warning-signs checklist, with the gradual-truth-telling strategy retrieved."""
+    cards = [
+        _card("gradual-truth-telling", "strategy", ["secrecy", "vulnerability"]),
+        _card("lean-on-your-support-network", "strategy", ["codependency"]),
+        _card("recognise-the-warning-signs", "warning_signs", ["secrecy", "contempt"]),
+    ]
+    assert on_point_ids(cards, ["secrecy"], []) == {"gradual-truth-telling"}
+    ctx = GuardContext(
+        risk_level=RiskLevel.NONE,
+        retrieved_ids=frozenset(c.id for c in cards),
+        on_point_ids=on_point_ids(cards, ["secrecy"], []),
+    )
+    assert check(_tip(citations=("recognise-the-warning-signs",)), ctx).rules_failed() == [
+        "grounding"
+    ]
+    both = ("gradual-truth-telling", "recognise-the-warning-signs")
+    assert check(_tip(citations=both), ctx).passed
+    # No fitting strategy: a fitting card of another kind will do; nothing fitting: no demand.
+    assert on_point_ids(cards[1:], ["secrecy"], []) == {"recognise-the-warning-signs"}
+    assert on_point_ids(cards, ["technoference"], ["exhaustion"]) == frozenset()
+    assert on_point_ids([_card("rest", "strategy", [], ["exhaustion"])], [], ["exhaustion"]) == {
+        "rest"
+    }
