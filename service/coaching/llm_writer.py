@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from service.coaching.composer import ComposedTip, TipInput, resource_block
+from service.coaching.composer import ComposedTip, TipInput, fitting_first, resource_block
 from service.lib.llm import LLMGateway, LLMOutputError, LLMResult
 from service.lib.llm_budget import Keep, fit_values
 from service.lib.prompts import Prompt, load_prompt
@@ -96,7 +96,9 @@ class LLMTipWriter:
             patterns=", ".join(tip.patterns) or "none",
             burnout_signals=", ".join(tip.burnout_signals) or "none",
             risk_level=str(tip.risk_level),
-            cards=format_cards(tip.cards),
+            # The strategies written for what was noticed first: the one the tip must cite
+            # from (grounding.on_point_ids) leads, and a tight budget cuts the others first.
+            cards=format_cards(fitting_first(tip.cards, {*tip.patterns, *tip.burnout_signals})),
             checkin=checkin_text,
         )
         result = self.gateway.complete_json(

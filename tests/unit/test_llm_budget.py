@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,20 @@ def test_classifier_text_is_cut_only_in_its_middle() -> None:
         LLMClassifier(gateway).classify(text)
         user = llm.requests[0].content_of("user")
         assert "I have the pills ready tonight." in user and "I am fine." in user
+
+
+def test_tip_prompt_lists_the_fitting_strategy_first() -> None:
+    """Qwen2.5-1.5B cited the card it met first that looked relevant (grounding-012: the
+    warning-signs checklist): the cards it must cite from lead the list."""
+    signs = replace(card(1), id="signs", kind="warning_signs", patterns=["secrecy"])
+    other = replace(card(2), id="other", patterns=["codependency"])
+    truth = replace(card(3), id="truth", patterns=["secrecy"])
+    with ScriptedLLM() as llm:
+        llm.json(TIP | {"citations": ["truth"]})
+        gateway = LLMGateway(llm.base_url, "m", "k", timeout=2, context_tokens=8192)
+        tip = TipInput(checkin_id="x", mood=2, connection=2, risk_level=RiskLevel.NONE,
+                       risk_categories=[], patterns=["secrecy"], burnout_signals=[],
+                       cards=[signs, other, truth], resources=resources_for(KNOWLEDGE, "en-US"))  # fmt: skip
+        LLMTipWriter(gateway).coaching(tip, checkin_text="I hid a credit card from him.")
+        user = llm.requests[0].content_of("user")
+    assert user.index("[truth]") < user.index("[signs]") < user.index("[other]")
