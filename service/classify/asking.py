@@ -12,6 +12,7 @@ A question is for a signal that is neither clearly absent nor clearly an escalat
 | A5 | a defusing context, and the text read without its defused sentences is in the ask band | yes | the model's likeliest category |
 | A6 | no defusing context, calibrated score in the ask band | yes | the model's likeliest category |
 | A7 | anything else: plain coaching, an idiom or a past with nothing left once it is set aside | no | - |
+| A8 | (LLM backend, service/classify/combined.py row L6) the model alone reads `elevated`+ | yes | the model's category |
 
 The ask band is [ask threshold, escalation threshold) on the calibrated probability of
 `elevated` or worse; both thresholds come from one stated cost (``training.ask_thresholds``).

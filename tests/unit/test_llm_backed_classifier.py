@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from service.classify.classifier import CheckInText, LocalClassifier
-from service.classify.combined import LLMBackedClassifier
-from service.classify.llm_backend import LLMClassifier
+from service.classify.classifier import CheckInText, ClassificationResult, LocalClassifier
+from service.classify.combined import LLMBackedClassifier, llm_risk
+from service.classify.llm_backend import LLMClassifier, LLMLabels
 from service.classify.local_model import LocalModel
 from service.lib.llm import LLMGateway
+from service.safety import RiskAssessment
+from service.safety.model import ContextSpan
 from service.taxonomy import RiskLevel
 from tests.support.scripted_llm import ScriptedLLM
 
@@ -50,15 +53,71 @@ def test_llm_labels_patterns_and_cannot_lower_urgent_risk(local: LocalClassifier
     assert text in sent
 
 
-def test_llm_can_raise_the_level(local: LocalClassifier) -> None:
+def test_a_danger_only_the_model_reads_is_asked_about_not_escalated(local: LocalClassifier) -> None:
+    """Row L6: the rules and the local model read nothing, the model reads danger."""
     text = "we had a nice walk, he held my hand"
     with ScriptedLLM() as llm:
         llm.json(labels(risk_level="elevated", risk_categories=["coercive_control"],
                         patterns=["responsiveness"]))  # fmt: skip
         result = backed(llm, local).classify_batch([CheckInText(text)])[0]
-    assert result.risk_level == RiskLevel.ELEVATED
-    assert result.risk_categories == ["coercive_control"]
-    assert result.patterns == []  # positive labels are dropped under real danger
+    assert result.risk_level == RiskLevel.CONCERN and result.risk_categories == []
+    assert (result.ask_safety, result.ask_kind, result.ask_row) == (True, "safety_at_home", "A8")
+    assert not result.danger_now and "responsiveness" in result.patterns
+    assert any("(L6)" in n for n in result.notes)
+
+
+def test_a_defused_text_is_not_raised_by_the_model(local: LocalClassifier) -> None:
+    """Row L5: banter the rules recognise and explain away."""
+    text = "I could kill him for eating my leftovers lol"
+    with ScriptedLLM() as llm:
+        llm.json(labels(risk_level="elevated", risk_categories=["partner_violence"]))
+        result = backed(llm, local).classify_batch([CheckInText(text)])[0]
+    assert result.risk_level == RiskLevel.NONE and not result.ask_safety
+    assert any("(L5)" in n for n in result.notes)
+
+
+BASE = ClassificationResult(risk_level=RiskLevel.NONE, risk_categories=[], patterns=[],
+                            burnout_signals=[])  # fmt: skip
+RULES = RiskAssessment(level=RiskLevel.NONE, categories=(), evidence=(), third_party=False,
+                       language="en", rules_version="t")  # fmt: skip
+SPAN = ContextSpan(kind="idiom", start=0, end=3, rule="t")
+
+
+def read(level: str, *categories: str) -> LLMLabels:
+    return LLMLabels(risk_level=RiskLevel(level), risk_categories=list(categories), patterns=[],
+                     burnout_signals=[], evidence=[], model="m", prompt_ref="classify@v2",
+                     prompt_tokens=0, completion_tokens=0, latency_ms=0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("row", "local_level", "rules", "model", "level", "ask"),
+    [
+        ("L1", "urgent", RULES, read("none"), "urgent", None),
+        ("L1", "concern", RULES, read("concern"), "concern", None),
+        ("L2", "elevated", RULES, read("urgent", "self_harm"), "urgent", None),
+        ("L3", "none", RULES, read("concern"), "none", None),
+        ("L4", "none", replace(RULES, present_danger=(SPAN,)), read("urgent"), "urgent", None),
+        ("L5", "none", replace(RULES, defusing=(SPAN,)), read("elevated"), "none", None),
+        ("L5", "concern", replace(RULES, defusing=(SPAN,)), read("urgent"), "concern", None),
+        ("L6", "none", RULES, read("elevated", "child_safety"), "concern", "child_safety"),
+        ("L6", "none", RULES, read("urgent", "self_harm"), "concern", "self_harm"),
+    ],
+)
+def test_the_model_risk_table_row_by_row(
+    row: str, local_level: str, rules: RiskAssessment, model: LLMLabels, level: str,
+    ask: str | None,
+) -> None:  # fmt: skip
+    risk = llm_risk(rules, replace(BASE, risk_level=RiskLevel(local_level)), model)
+    assert (risk.row, risk.level, risk.ask_kind) == (row, RiskLevel(level), ask)
+    assert risk.danger_now == (row == "L6" and model.risk_level == RiskLevel.URGENT)
+
+
+def test_a_question_the_local_reading_already_asks_is_kept() -> None:
+    asked = replace(BASE, risk_level=RiskLevel.CONCERN, ask_safety=True, ask_kind="self_harm",
+                    ask_row="A6")  # fmt: skip
+    for model in (read("concern"), read("elevated", "partner_violence")):
+        risk = llm_risk(RULES, asked, model)
+        assert (risk.ask_kind, risk.ask_row) == ("self_harm", "A6")
 
 
 def test_llm_failure_keeps_the_local_result(local: LocalClassifier) -> None:
