@@ -144,8 +144,12 @@ class Settings(BaseSettings):
     safety_question_answer_hours: float = Field(default=24.0, gt=0)
     """A safety question left unanswered this long goes to the coach's low-priority lane."""
 
-    classifier_backend: Literal["auto", "local", "llm", "rules"] = "auto"
-    """``auto``: the LLM when LLM_BASE_URL is set, else the local model."""
+    classifier_backend: Literal["auto", "local", "llm", "rules"] = "local"
+    """``local`` (default): the rules and the local model. ``llm``: the model at LLM_BASE_URL
+    reads each check-in too (docs/classifier.md, rows L1-L6); ``auto``: ``llm`` when
+    LLM_BASE_URL is set. Opt-in since a measured small model lowered every number: with
+    Qwen2.5-Coder-1.5B, patterns micro-F1 0.66 -> 0.52 and false alarms 5 % -> 14 % on 100
+    held-out texts (docs/llm.md). Measure yours with ``attune eval classify --backend llm``."""
 
     retrieval_k: int = 3
     """How many strategy cards a tip may draw on."""

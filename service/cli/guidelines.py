@@ -100,8 +100,8 @@ def _run(
                     "database_url": db_url,
                     "redis_url": redis_url,
                     "data_dir": Path(tmp),
-                    # --backend llm: classification as configured (CLASSIFIER_BACKEND=local
-                    # is what docs/llm.md advises beside a CPU model); offline: no model at all
+                    # --backend llm: classification as configured (local by default; set
+                    # CLASSIFIER_BACKEND=llm to let the model read too); offline: no model
                     "classifier_backend": (
                         "local" if backend == "offline" else settings.classifier_backend
                     ),

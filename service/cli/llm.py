@@ -126,8 +126,8 @@ def llm_serve_local(
                f"  export LLM_BASE_URL={url}\n  export LLM_MODEL={model.name}\n"
                f"  export LLM_CONTEXT_TOKENS={context}\n"
                f"  export LLM_TIMEOUT_SECONDS=600   # a CPU model answers in tens of seconds\n"
-               f"  export JOB_TIMEOUT_SECONDS=3600 CLASSIFY_TIMEOUT_SECONDS=900"
-               f"   # or CLASSIFIER_BACKEND=local (docs/llm.md)\n"
+               f"  # the model writes; classification stays local unless CLASSIFIER_BACKEND=llm,\n"
+               f"  # which then needs JOB_TIMEOUT_SECONDS=3600 CLASSIFY_TIMEOUT_SECONDS=900\n"
                "Ctrl-C stops the server.")  # fmt: skip
     while process.poll() is None and not stopping.wait(0.5):
         pass

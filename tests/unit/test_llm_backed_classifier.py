@@ -11,9 +11,11 @@ from service.classify.classifier import CheckInText, ClassificationResult, Local
 from service.classify.combined import LLMBackedClassifier, llm_risk
 from service.classify.llm_backend import LLMClassifier, LLMLabels
 from service.classify.local_model import LocalModel
+from service.classify.provider import build_classifier
 from service.lib.llm import LLMGateway
 from service.safety import RiskAssessment
 from service.safety.model import ContextSpan
+from service.settings import Settings
 from service.taxonomy import RiskLevel
 from tests.support.scripted_llm import ScriptedLLM
 
@@ -191,3 +193,14 @@ def test_the_model_adds_labels_to_the_local_reading_and_takes_none_away(
     assert set(result.patterns) == {*alone.patterns, "turning_away"}
     assert set(result.burnout_signals) == {*alone.burnout_signals, "irritability_or_numbness"}
     assert not any("local ones kept" in n for n in result.notes)
+
+
+def test_a_configured_model_writes_but_reads_only_when_asked_to(classifier_embedder: Any) -> None:
+    """CLASSIFIER_BACKEND defaults to local: an LLM_BASE_URL alone does not put the model in
+    the risk read (docs/llm.md: a measured small model lowered every number)."""
+    url = {"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m"}
+    assert isinstance(build_classifier(Settings(**url), classifier_embedder), LocalClassifier)
+    chosen = build_classifier(Settings(**url, classifier_backend="llm"), classifier_embedder)
+    assert isinstance(chosen, LLMBackedClassifier)
+    auto = build_classifier(Settings(**url, classifier_backend="auto"), classifier_embedder)
+    assert isinstance(auto, LLMBackedClassifier)
