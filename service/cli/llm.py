@@ -126,8 +126,9 @@ def llm_serve_local(
                f"  export LLM_BASE_URL={url}\n  export LLM_MODEL={model.name}\n"
                f"  export LLM_CONTEXT_TOKENS={context}\n"
                f"  export LLM_TIMEOUT_SECONDS=600   # a CPU model answers in tens of seconds\n"
-               f"  # the model writes; classification stays local unless CLASSIFIER_BACKEND=llm,\n"
-               f"  # which then needs JOB_TIMEOUT_SECONDS=3600 CLASSIFY_TIMEOUT_SECONDS=900\n"
+               f"  export JOB_TIMEOUT_SECONDS=3600   # a tip and its regeneration take minutes\n"
+               f"  # the model writes; it reads check-ins only with CLASSIFIER_BACKEND=llm\n"
+               f"  # (then also CLASSIFY_TIMEOUT_SECONDS=900; docs/llm.md)\n"
                "Ctrl-C stops the server.")  # fmt: skip
     while process.poll() is None and not stopping.wait(0.5):
         pass
